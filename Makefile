@@ -1,0 +1,17 @@
+# Two commands do everything: `make run` and `make test`. See README.md.
+.PHONY: run test lint setup pot
+
+run:
+	@tools/run.sh
+
+test:
+	@tools/test.sh
+
+lint:
+	@tools/lint.sh
+
+setup:
+	@tools/setup_odoo.sh && tools/setup_venv.sh
+
+pot:
+	@tools/i18n.sh

@@ -1,0 +1,24 @@
+{
+    "name": "Customer Dialog",
+    "summary": "One digital customer file: calls, letters, emails, visits and notes, "
+    "internal or published to the customer portal",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/customer-dialog/customer_dialog",
+    "author": "customer_dialog developers",
+    "license": "LGPL-3",
+    "depends": ["mail", "portal"],
+    "data": [
+        "security/customer_dialog_security.xml",
+        "security/ir.model.access.csv",
+        "data/customer_dialog_topic_data.xml",
+        "views/customer_dialog_topic_views.xml",
+        "views/res_partner_views.xml",
+        "views/customer_dialog_menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
+    ],
+    "application": True,
+}

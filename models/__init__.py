@@ -1,0 +1,1 @@
+from . import customer_dialog_topic, res_partner

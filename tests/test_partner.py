@@ -1,0 +1,63 @@
+from odoo.tests import Form
+
+from .common import DialogCase
+
+
+class TestPartner(DialogCase):
+    def _portal_wizard_user(self, partner):
+        wizard = (
+            self.env["portal.wizard"]
+            .with_context(active_ids=partner.ids, active_model="res.partner")
+            .create({})
+        )
+        return wizard.user_ids.filtered(lambda u: u.partner_id == partner)
+
+    def test_mail_content_flag(self):
+        self.assertFalse(
+            self.contact.dialog_mail_content, "privacy by default: notice only"
+        )
+        with Form(self.contact.with_user(self.user_manager)) as form:
+            form.dialog_mail_content = True
+        self.assertTrue(self.contact.dialog_mail_content)
+
+    def test_portal_access_follows_portal_wizard(self):
+        self.assertFalse(self.contact.dialog_portal_access)
+        self.assertNotIn(
+            self.contact,
+            self.env["res.partner"].search([("dialog_portal_access", "=", True)]),
+        )
+
+        self._portal_wizard_user(self.contact).action_grant_access()
+        self.contact.invalidate_recordset(["dialog_portal_access"])
+        self.assertTrue(self.contact.dialog_portal_access)
+        self.assertFalse(
+            self.customer.dialog_portal_access, "the company itself has no user"
+        )
+        self.assertIn(
+            self.contact,
+            self.env["res.partner"].search([("dialog_portal_access", "=", True)]),
+        )
+
+        self._portal_wizard_user(self.contact).action_revoke_access()
+        self.contact.invalidate_recordset(["dialog_portal_access"])
+        self.assertFalse(self.contact.dialog_portal_access)
+        self.assertIn(
+            self.contact,
+            self.env["res.partner"].search([("dialog_portal_access", "=", False)]),
+        )
+
+    def test_internal_user_is_not_portal_access(self):
+        self.assertFalse(self.user_employee.partner_id.dialog_portal_access)
+
+    def test_demo_portal_users(self):
+        petra = self.env.ref(
+            "customer_dialog.partner_demo_petra_schneider", raise_if_not_found=False
+        )
+        if not petra:
+            self.skipTest("installed without demo data")
+        self.assertTrue(petra.dialog_portal_access)
+        self.assertFalse(
+            self.env.ref(
+                "customer_dialog.partner_demo_klaus_becker"
+            ).dialog_portal_access
+        )

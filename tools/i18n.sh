@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make pot: export i18n/customer_dialog.pot from a throwaway database and merge
+# it into i18n/de.po (new strings arrive untranslated, to be filled in).
+source "$(dirname "$0")/common.sh"
+source "$REPO_ROOT/tools/postgres.sh"
+"$REPO_ROOT/tools/setup_odoo.sh"
+"$REPO_ROOT/tools/setup_venv.sh"
+ensure_postgres
+link_module
+CONF="$(write_odoo_config)"
+DB="${MODULE_NAME}_i18n_$$"
+trap 'pg_admin drop "$DB" >/dev/null 2>&1 || true; rm -rf "$CACHE_DIR/data/filestore/$DB"' EXIT
+ODOO=("$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$DB" --log-level=warn --stop-after-init)
+"${ODOO[@]}" -i "$MODULE_NAME" --without-demo=all
+"${ODOO[@]}" --i18n-export="$REPO_ROOT/i18n/$MODULE_NAME.pot" --modules="$MODULE_NAME"
+if [ -f "$REPO_ROOT/i18n/de.po" ]; then
+    msgmerge --quiet --update --no-fuzzy-matching --backup=none "$REPO_ROOT/i18n/de.po" "$REPO_ROOT/i18n/$MODULE_NAME.pot"
+else
+    msginit --no-translator --locale=de_DE --input="$REPO_ROOT/i18n/$MODULE_NAME.pot" --output="$REPO_ROOT/i18n/de.po"
+fi
+msgfmt --check-format -o /dev/null "$REPO_ROOT/i18n/de.po"
+untranslated="$(msgattrib --untranslated "$REPO_ROOT/i18n/de.po" | grep -c '^msgid ' || true)"
+say "i18n/de.po: $untranslated untranslated entries"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make test: the whole suite with pytest-odoo on a throwaway database.
+source "$(dirname "$0")/common.sh"
+source "$REPO_ROOT/tools/postgres.sh"
+"$REPO_ROOT/tools/setup_odoo.sh"
+"$REPO_ROOT/tools/setup_venv.sh"
+ensure_postgres
+link_module
+CONF="$(write_odoo_config)"
+TEST_DB="${MODULE_NAME}_test_$(date +%s)_$$"
+
+cleanup() {
+    pg_admin drop "$TEST_DB" >/dev/null 2>&1 || true
+    rm -rf "$CACHE_DIR/data/filestore/$TEST_DB"
+}
+trap cleanup EXIT
+
+say "Installing customer_dialog and sale into the throwaway database $TEST_DB"
+"$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$TEST_DB" \
+    -i "$MODULE_NAME,sale" --stop-after-init --log-level=warn
+
+say "Running the test suite"
+# The path goes through the addons folder so that pytest-odoo imports the
+# tests as odoo.addons.customer_dialog.tests, whatever this clone is called.
+"$VENV_DIR/bin/pytest" -p no:cacheprovider \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn \
+    "$ADDONS_DIR/$MODULE_NAME/tests" "$@"
