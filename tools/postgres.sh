@@ -21,7 +21,7 @@ start_private_cluster() {
     if [ ! -f "$PRIVATE_PG_DIR/data/PG_VERSION" ]; then
         say "Initialising a private PostgreSQL cluster in $PRIVATE_PG_DIR"
         mkdir -p "$PRIVATE_PG_DIR"
-        "$bindir/initdb" -q -D "$PRIVATE_PG_DIR/data" -U "$DB_USER" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        "$bindir/initdb" -D "$PRIVATE_PG_DIR/data" -U "$DB_USER" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     if ! "$bindir/pg_ctl" -D "$PRIVATE_PG_DIR/data" status >/dev/null 2>&1; then
         say "Starting the private PostgreSQL cluster on 127.0.0.1:$PRIVATE_PG_PORT"
