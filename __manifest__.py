@@ -12,10 +12,22 @@
         "security/customer_dialog_security.xml",
         "security/ir.model.access.csv",
         "data/customer_dialog_topic_data.xml",
+        "data/mail_message_subtype_data.xml",
+        "data/mail_template_data.xml",
+        "views/customer_dialog_composer_views.xml",
         "views/customer_dialog_topic_views.xml",
+        "views/mail_message_views.xml",
         "views/res_partner_views.xml",
         "views/customer_dialog_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "customer_dialog/static/src/chatter/*",
+        ],
+        "web.assets_tests": [
+            "customer_dialog/static/tests/tours/*",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/res_users_demo.xml",

@@ -1,1 +1,4 @@
-from . import customer_dialog_topic, res_partner
+from . import customer_dialog_topic
+from . import mail_message
+from . import mail_thread
+from . import res_partner

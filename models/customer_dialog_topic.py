@@ -1,10 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
-VISIBILITIES = [
-    ("internal", "Internal"),
-    ("customer", "For the customer"),
-]
+from .dialog_constants import VISIBILITIES, check_selection_values
 
 
 class CustomerDialogTopic(models.Model):
@@ -36,25 +32,9 @@ class CustomerDialogTopic(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_visibility_value(vals)
+            check_selection_values(self, vals, ["default_visibility"])
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_visibility_value(vals)
+        check_selection_values(self, vals, ["default_visibility"])
         return super().write(vals)
-
-    @api.model
-    def _check_visibility_value(self, vals):
-        """Refuse unknown visibilities with a readable error (the ORM itself
-        would only raise a technical ValueError)."""
-        value = vals.get("default_visibility")
-        allowed = dict(VISIBILITIES)
-        if value and value not in allowed:
-            raise ValidationError(
-                self.env._(
-                    "“%(value)s” is not a valid default visibility. "
-                    "Allowed values: %(allowed)s.",
-                    value=value,
-                    allowed=", ".join(allowed),
-                )
-            )

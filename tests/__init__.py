@@ -1,1 +1,4 @@
-from . import test_partner, test_security, test_topic
+from . import test_delivery
+from . import test_partner
+from . import test_security
+from . import test_topic

@@ -1,37 +1,76 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 
 
-class DialogCase(TransactionCase):
-    """Users and customers shared by the customer_dialog tests."""
+class DialogCase(MailCommon):
+    """Users, customers and helpers shared by the customer_dialog tests.
+
+    Customers: ``customer`` (company with email, contact ``contact`` who uses
+    the portal), ``customer_no_portal`` (email, nobody in the portal),
+    ``customer_no_email`` and ``other_customer`` (another portal customer).
+    ``user_employee`` (from MailCommon) may read but not edit partners.
+    """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.user_employee = new_test_user(
-            cls.env,
-            login="dialog_employee",
-            groups="base.group_user",
-            name="Erika Employee",
-        )
-        cls.user_manager = new_test_user(
+        cls.user_manager = mail_new_test_user(
             cls.env,
             login="dialog_manager",
             groups="base.group_user,base.group_partner_manager,"
             "customer_dialog.group_customer_dialog_manager",
             name="Manfred Manager",
+            email="manfred@test.example.com",
         )
-        cls.customer = cls.env["res.partner"].create(
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create(
             {
                 "name": "Kundenfirma Test GmbH",
                 "is_company": True,
                 "email": "info@kundenfirma.example.com",
             }
         )
-        cls.contact = cls.env["res.partner"].create(
+        cls.contact = Partner.create(
             {
                 "name": "Karl Kontakt",
                 "parent_id": cls.customer.id,
                 "email": "karl@kundenfirma.example.com",
             }
         )
+        cls.customer_no_portal = Partner.create(
+            {"name": "Bäckerei Ohneportal", "is_company": True, "email": "info@ohneportal.example.com"}
+        )
+        cls.customer_no_email = Partner.create({"name": "Klaus Ohnemail", "phone": "+49 711 1"})
+        cls.other_customer = Partner.create(
+            {"name": "Fremdfirma AG", "is_company": True, "email": "info@fremdfirma.example.com"}
+        )
+        cls.other_contact = Partner.create(
+            {"name": "Olga Other", "parent_id": cls.other_customer.id, "email": "olga@fremdfirma.example.com"}
+        )
+        cls.user_portal = cls._portal_user(cls.contact, "karl.portal")
+        cls.user_portal_other = cls._portal_user(cls.other_contact, "olga.portal")
+        cls.topic_general = cls.env.ref("customer_dialog.topic_general")
+        cls.topic_contract = cls.env.ref("customer_dialog.topic_contract_change")
+
+    @classmethod
+    def _portal_user(cls, partner, login):
+        return (
+            cls.env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "login": login,
+                    "password": login,
+                    "partner_id": partner.id,
+                    "groups_id": [(6, 0, [cls.env.ref("base.group_portal").id])],
+                }
+            )
+        )
+
+    def post(self, record, body="Kunde hat angerufen.", user=None, **kwargs):
+        """dialog_post as ``user`` (default: the employee); returns the message."""
+        user = user or self.user_employee
+        message_id = record.with_user(user).dialog_post(body, **kwargs)
+        return self.env["mail.message"].browse(message_id)
+
+    def sent_emails_to(self, email):
+        return [mail for mail in self._mails if any(email in to for to in mail["email_to"])]

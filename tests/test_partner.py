@@ -21,30 +21,24 @@ class TestPartner(DialogCase):
         self.assertTrue(self.contact.dialog_mail_content)
 
     def test_portal_access_follows_portal_wizard(self):
-        self.assertFalse(self.contact.dialog_portal_access)
-        self.assertNotIn(
-            self.contact,
-            self.env["res.partner"].search([("dialog_portal_access", "=", True)]),
-        )
+        partner = self.customer_no_portal
+        Partner = self.env["res.partner"]
+        self.assertFalse(partner.dialog_portal_access)
+        self.assertNotIn(partner, Partner.search([("dialog_portal_access", "=", True)]))
 
-        self._portal_wizard_user(self.contact).action_grant_access()
-        self.contact.invalidate_recordset(["dialog_portal_access"])
+        self._portal_wizard_user(partner).action_grant_access()
+        partner.invalidate_recordset(["dialog_portal_access"])
+        self.assertTrue(partner.dialog_portal_access)
+        self.assertIn(partner, Partner.search([("dialog_portal_access", "=", True)]))
+
+        self._portal_wizard_user(partner).action_revoke_access()
+        partner.invalidate_recordset(["dialog_portal_access"])
+        self.assertFalse(partner.dialog_portal_access)
+        self.assertIn(partner, Partner.search([("dialog_portal_access", "=", False)]))
+
+    def test_portal_access_of_contact_not_company(self):
         self.assertTrue(self.contact.dialog_portal_access)
-        self.assertFalse(
-            self.customer.dialog_portal_access, "the company itself has no user"
-        )
-        self.assertIn(
-            self.contact,
-            self.env["res.partner"].search([("dialog_portal_access", "=", True)]),
-        )
-
-        self._portal_wizard_user(self.contact).action_revoke_access()
-        self.contact.invalidate_recordset(["dialog_portal_access"])
-        self.assertFalse(self.contact.dialog_portal_access)
-        self.assertIn(
-            self.contact,
-            self.env["res.partner"].search([("dialog_portal_access", "=", False)]),
-        )
+        self.assertFalse(self.customer.dialog_portal_access, "the company itself has no user")
 
     def test_internal_user_is_not_portal_access(self):
         self.assertFalse(self.user_employee.partner_id.dialog_portal_access)

@@ -1,5 +1,4 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
 
 from .common import DialogCase
 
@@ -9,9 +8,6 @@ class TestSecurity(DialogCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.topic = cls.env.ref("customer_dialog.topic_general")
-        cls.user_portal = new_test_user(
-            cls.env, login="dialog_portal", groups="base.group_portal"
-        )
 
     def test_employees_are_dialog_users(self):
         self.assertTrue(

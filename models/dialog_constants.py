@@ -1,0 +1,56 @@
+"""Selections and helpers shared by the dialog models and the composer."""
+
+from odoo.exceptions import ValidationError
+
+# Context marker that lets dialog_post create a dialog message with read access
+# on the reference object. It is a Python object, so no RPC caller can forge it.
+DIALOG_POST = object()
+
+VISIBILITIES = [
+    ("internal", "Internal"),
+    ("customer", "For the customer"),
+]
+CHANNELS = [
+    ("phone", "Phone call"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("visit", "Visit"),
+    ("portal", "Portal"),
+    ("other", "Other"),
+]
+DIRECTIONS = [
+    ("incoming", "Incoming"),
+    ("outgoing", "Outgoing"),
+]
+DELIVERIES = [
+    ("none", "Not sent"),
+    ("content", "Full content by email"),
+    ("notice", "Notice by email"),
+]
+DELIVERY_STATES = [
+    ("none", "Not sent"),
+    ("pending", "Pending"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+]
+
+
+def check_selection_values(records, vals, field_names):
+    """Refuse unknown selection values with a readable ValidationError; the
+    ORM itself would only raise a technical ValueError."""
+    for field_name in field_names:
+        value = vals.get(field_name)
+        if not value:
+            continue
+        field = records._fields[field_name]
+        allowed = [key for key, _label in field._description_selection(records.env)]
+        if value not in allowed:
+            raise ValidationError(
+                records.env._(
+                    "“%(value)s” is not a valid value for %(field)s. "
+                    "Allowed values: %(allowed)s.",
+                    value=value,
+                    field=field._description_string(records.env),
+                    allowed=", ".join(allowed),
+                )
+            )

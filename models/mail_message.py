@@ -1,0 +1,452 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.sql import column_exists, create_column
+
+from .dialog_constants import (
+    CHANNELS,
+    DELIVERIES,
+    DIALOG_POST,
+    DELIVERY_STATES,
+    DIRECTIONS,
+    VISIBILITIES,
+    check_selection_values,
+)
+
+SELECTION_FIELDS = [
+    "dialog_visibility",
+    "dialog_channel",
+    "dialog_direction",
+    "dialog_delivery",
+]
+# What only the author or a dialog manager may change on a dialog message.
+PROTECTED_FIELDS = {
+    "body",
+    "subject",
+    "attachment_ids",
+    "author_id",
+    "model",
+    "res_id",
+    "date",
+    "dialog_partner_id",
+    "dialog_contact_id",
+    "dialog_visibility",
+    "dialog_published",
+    "dialog_channel",
+    "dialog_direction",
+    "dialog_topic_id",
+    "dialog_user_id",
+    "dialog_follow_up_date",
+    "dialog_archived",
+}
+# What nobody changes any more once the message went to the customer.
+LOCKED_AFTER_DELIVERY = {
+    "body",
+    "subject",
+    "attachment_ids",
+    "model",
+    "res_id",
+    "dialog_partner_id",
+    "dialog_contact_id",
+    "dialog_visibility",
+}
+TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
+
+
+class MailMessage(models.Model):
+    """A *dialog message* is a mail.message with a ``dialog_visibility``.
+
+    It lives in the chatter of its reference object (``model``/``res_id``) and
+    belongs to a customer (``dialog_partner_id``). Who may see it outside the
+    company is decided here, in the access rules of mail.message.
+    """
+
+    _inherit = "mail.message"
+
+    dialog_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index=True,
+        ondelete="restrict",
+        help="Commercial entity whose customer file holds the message.",
+    )
+    dialog_contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        ondelete="set null",
+        help="Receives the message instead of the customer's main address.",
+    )
+    dialog_recipient_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        compute="_compute_dialog_recipient_id",
+    )
+    dialog_visibility = fields.Selection(VISIBILITIES, string="Visibility", index=True)
+    dialog_published = fields.Boolean(
+        string="Published",
+        help="Visible for the customer in the portal.",
+    )
+    dialog_delivery = fields.Selection(DELIVERIES, string="Delivery")
+    dialog_delivery_info = fields.Char(
+        string="Delivery Decision",
+        help="Why the message was or was not sent, decided when it was saved.",
+    )
+    dialog_delivery_message_id = fields.Many2one(
+        "mail.message",
+        string="Delivery Email",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The email notification that carried the message to the customer.",
+    )
+    dialog_delivery_state = fields.Selection(
+        DELIVERY_STATES,
+        string="Delivery State",
+        compute="_compute_dialog_delivery_state",
+        store=True,
+    )
+    dialog_channel = fields.Selection(CHANNELS, string="Channel")
+    dialog_direction = fields.Selection(DIRECTIONS, string="Direction")
+    dialog_topic_id = fields.Many2one(
+        "customer_dialog.topic", string="Topic", index="btree_not_null", ondelete="restrict"
+    )
+    dialog_user_id = fields.Many2one(
+        "res.users", string="Responsible", index="btree_not_null", ondelete="set null"
+    )
+    dialog_follow_up_date = fields.Date(string="Follow-up Date")
+    dialog_activity_id = fields.Many2one(
+        "mail.activity", string="Follow-up Activity", ondelete="set null"
+    )
+    dialog_reference_model_id = fields.Many2one(
+        "ir.model",
+        string="Reference Type",
+        ondelete="set null",
+        help="Kind of document the message belongs to (customer, sales order, ...).",
+    )
+    dialog_reference = fields.Reference(
+        selection="_selection_dialog_reference",
+        string="Reference Object",
+        compute="_compute_dialog_reference",
+    )
+    dialog_archived = fields.Boolean(
+        string="Archived",
+        help="Hidden from the overview by default; stays in the customer file.",
+    )
+    dialog_portal_url = fields.Char(
+        string="Portal Link", compute="_compute_dialog_portal_url"
+    )
+    dialog_locked = fields.Boolean(
+        string="Locked",
+        compute="_compute_dialog_locked",
+        help="Delivered to the customer: content, visibility and customer are final.",
+    )
+
+    def _auto_init(self):
+        # Create the stored computed column empty instead of letting the ORM
+        # compute it for every existing message at installation.
+        if not column_exists(self.env.cr, "mail_message", "dialog_delivery_state"):
+            create_column(self.env.cr, "mail_message", "dialog_delivery_state", "varchar")
+        return super()._auto_init()
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("dialog_partner_id", "dialog_contact_id")
+    def _compute_dialog_recipient_id(self):
+        for message in self:
+            message.dialog_recipient_id = message.dialog_contact_id or message.dialog_partner_id
+
+    @api.depends(
+        "dialog_visibility",
+        "dialog_delivery",
+        "dialog_delivery_message_id.notification_ids.notification_status",
+    )
+    def _compute_dialog_delivery_state(self):
+        for message in self:
+            if not message.dialog_visibility:
+                message.dialog_delivery_state = False
+            elif message.dialog_delivery in (False, "none"):
+                message.dialog_delivery_state = "none"
+            else:
+                message.dialog_delivery_state = message._dialog_state_from_notifications()
+
+    def _dialog_state_from_notifications(self):
+        delivery = self.dialog_delivery_message_id
+        if not delivery:
+            return "failed"
+        statuses = set(
+            delivery.notification_ids.filtered(
+                lambda n: n.notification_type == "email"
+            ).mapped("notification_status")
+        )
+        if statuses & {"exception", "bounce", "canceled"}:
+            return "failed"
+        if statuses & {"ready", "process", "pending"}:
+            return "pending"
+        # sent, or delivered to the inbox of a recipient who is a user
+        return "sent"
+
+    @api.model
+    def _selection_dialog_reference(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("model", "res_id")
+    def _compute_dialog_reference(self):
+        for message in self:
+            if message.dialog_visibility and message.model in self.env and message.res_id:
+                message.dialog_reference = f"{message.model},{message.res_id}"
+            else:
+                message.dialog_reference = False
+
+    def _compute_dialog_portal_url(self):
+        base_url = self.get_base_url()
+        for message in self:
+            message.dialog_portal_url = (
+                f"{base_url}/my/messages/{message.id}" if message.dialog_visibility else False
+            )
+
+    @api.depends("dialog_delivery")
+    def _compute_dialog_locked(self):
+        for message in self:
+            message.dialog_locked = message.dialog_delivery in ("content", "notice")
+
+    # ------------------------------------------------------------------
+    # Portal visibility: the single rule for customers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dialog_share_domain(self):
+        """Dialog messages a non-employee may see: published customer
+        messages of their own commercial entity."""
+        commercial = self.env.user.partner_id.commercial_partner_id
+        return [
+            "|",
+            ("dialog_visibility", "=", False),
+            "&",
+            "&",
+            ("dialog_visibility", "=", "customer"),
+            ("dialog_published", "=", True),
+            ("dialog_partner_id", "=", commercial.id),
+        ]
+
+    def _dialog_visible_to_customer(self, partner):
+        self.ensure_one()
+        return (
+            self.dialog_visibility == "customer"
+            and self.dialog_published
+            and self.dialog_partner_id == partner.commercial_partner_id
+        )
+
+    @api.model
+    def _get_search_domain_share(self):
+        return super()._get_search_domain_share() + self._dialog_share_domain()
+
+    def _get_forbidden_access(self, operation):
+        forbidden = super()._get_forbidden_access(operation)
+        if self.env.user._is_internal():
+            return forbidden
+        partner = self.env.user.partner_id
+        hidden_ids = [
+            message.id
+            for message in (self - forbidden).sudo()
+            if message.dialog_visibility and not message._dialog_visible_to_customer(partner)
+        ]
+        return forbidden + self.browse(hidden_ids)
+
+    @api.model
+    def _get_with_access(self, message_id, operation, **kwargs):
+        # mail's fallback grants access through the document; a dialog message
+        # additionally has to be published for this customer.
+        message = super()._get_with_access(message_id, operation, **kwargs)
+        if (
+            message
+            and not self.env.user._is_internal()
+            and message.sudo().dialog_visibility
+            and not message.sudo()._dialog_visible_to_customer(self.env.user.partner_id)
+        ):
+            return self.browse()
+        return message
+
+    @api.model
+    def _dialog_portal_flags(self, visibility, published):
+        """is_internal and subtype that make Odoo's own chatter, portal and
+        access rules treat the message as internal or public."""
+        public = visibility == "customer" and published
+        subtype = "customer_dialog.mt_dialog_customer" if visibility == "customer" else "mail.mt_note"
+        return {"is_internal": not public, "subtype_id": self.env.ref(subtype).id}
+
+    # ------------------------------------------------------------------
+    # ORM: integrity, rights, tracking
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_selection_values(self, vals, SELECTION_FIELDS)
+            if vals.get("dialog_visibility") and not (
+                self.env.su or self.env.context.get("customer_dialog_post") is DIALOG_POST
+            ):
+                raise UserError(
+                    self.env._("Dialog messages are created with dialog_post, which applies the delivery rules.")
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_selection_values(self, vals, SELECTION_FIELDS)
+        dialog_messages = self.filtered("dialog_visibility")
+        if dialog_messages:
+            dialog_messages._dialog_check_write(vals)
+            old_values = {m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages}
+        result = super().write(vals)
+        if set(vals) & set(TRACKED_FIELDS):
+            self.filtered("dialog_visibility")._dialog_sync_portal_flags()
+            if dialog_messages:
+                dialog_messages._dialog_track_changes(old_values)
+        return result
+
+    def unlink(self):
+        dialog_messages = self.filtered("dialog_visibility")
+        if dialog_messages and not self.env.su:
+            dialog_messages._dialog_check_author_or_manager()
+        return super().unlink()
+
+    def _dialog_check_write(self, vals):
+        changed = set(vals)
+        if changed & LOCKED_AFTER_DELIVERY:
+            locked = self.filtered("dialog_locked").filtered(
+                lambda m: any(m._dialog_differs(f, vals[f]) for f in changed & LOCKED_AFTER_DELIVERY)
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "“%(subject)s” was delivered to the customer: its content, visibility "
+                        "and customer can no longer be changed. You can still unpublish it.",
+                        subject=locked[0].subject or locked[0].record_name,
+                    )
+                )
+        if changed & PROTECTED_FIELDS and not self.env.su:
+            self._dialog_check_author_or_manager()
+        if vals.get("dialog_visibility") == "customer":
+            for message in self:
+                recipient = message.dialog_recipient_id
+                if not recipient.email:
+                    raise UserError(
+                        self.env._(
+                            "%(recipient)s has no email address: the message must stay internal.",
+                            recipient=recipient.display_name,
+                        )
+                    )
+
+    def _dialog_differs(self, field_name, value):
+        field = self._fields[field_name]
+        current = self[field_name]
+        if field.type in ("many2one",):
+            return current.id != (value or False)
+        if field.type == "html":
+            return (current or "") != (value or "")
+        if field.type in ("one2many", "many2many"):
+            return True
+        return current != value
+
+    def _dialog_check_author_or_manager(self):
+        if self.env.user.has_group("customer_dialog.group_customer_dialog_manager"):
+            return
+        foreign = self.filtered(lambda m: m.author_id != self.env.user.partner_id)
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "Only the author or a Customer Dialog manager may change or delete "
+                    "the dialog message “%(subject)s”.",
+                    subject=foreign[0].subject or foreign[0].record_name,
+                )
+            )
+
+    def _dialog_sync_portal_flags(self):
+        for message in self.sudo():
+            flags = self._dialog_portal_flags(message.dialog_visibility, message.dialog_published)
+            if message.is_internal != flags["is_internal"] or message.subtype_id.id != flags["subtype_id"]:
+                super(MailMessage, message).write(flags)
+
+    def _dialog_track_changes(self, old_values):
+        """Log every change of visibility or publication in the chatter of
+        the reference object, with Odoo's tracking values."""
+        fields_info = self.fields_get(TRACKED_FIELDS)
+        Tracking = self.env["mail.tracking.value"]
+        for message in self.sudo():
+            tracking_values = [
+                Tracking._create_tracking_values(
+                    old_values[message.id][fname], message[fname], fname, fields_info[fname], message
+                )
+                for fname in TRACKED_FIELDS
+                if old_values[message.id][fname] != message[fname]
+            ]
+            record = message._dialog_thread()
+            if not tracking_values or record is None:
+                continue
+            # sudo: logging needs write access on the document, changing the
+            # message only needed the author/manager check done in write()
+            record.sudo()._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Dialog message “%(subject)s” changed.",
+                    subject=message.subject or message.record_name or message.id,
+                ),
+                tracking_value_ids=[(0, 0, values) for values in tracking_values],
+                author_id=self.env.user.partner_id.id,
+            )
+
+    def _dialog_thread(self):
+        """The reference object as a mail.thread record, or None."""
+        self.ensure_one()
+        if self.model not in self.env or not self.res_id:
+            return None
+        record = self.env[self.model].browse(self.res_id).exists()
+        if not record or not hasattr(record, "_message_log"):
+            return None
+        return record
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_dialog_publish(self):
+        self.write({"dialog_published": True})
+
+    def action_dialog_unpublish(self):
+        self.write({"dialog_published": False})
+
+    def action_dialog_archive(self):
+        self.write({"dialog_archived": True})
+
+    def action_dialog_unarchive(self):
+        self.write({"dialog_archived": False})
+
+    def action_dialog_resend(self):
+        """Open Odoo's resend wizard on the delivery email, where the address
+        can be corrected before sending again."""
+        self.ensure_one()
+        if self.dialog_delivery_state != "failed" or not self.dialog_delivery_message_id:
+            raise UserError(self.env._("Only a message whose delivery failed can be resent."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Resend"),
+            "res_model": "mail.resend.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"mail_message_to_resend": self.dialog_delivery_message_id.id},
+        }
+
+    def action_dialog_open_reference(self):
+        self.ensure_one()
+        record = self._dialog_thread()
+        if record is None:
+            raise UserError(self.env._("The reference object no longer exists."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -1,0 +1,372 @@
+import re
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import email_normalize, is_html_empty, plaintext2html
+
+from .dialog_constants import CHANNELS, DIALOG_POST, DIRECTIONS, VISIBILITIES
+
+HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# Attachments uploaded in a composer that still belong to nobody.
+COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    # ------------------------------------------------------------------
+    # Public API
+    # ------------------------------------------------------------------
+
+    def dialog_post(
+        self,
+        body,
+        visibility="internal",
+        channel="other",
+        direction="outgoing",
+        subject=None,
+        topic_id=None,
+        user_id=None,
+        follow_up_date=None,
+        send_content=None,
+        contact_id=None,
+        attachment_ids=None,
+        date=None,
+    ):
+        """Log a dialog message on this record for its customer, deliver it
+        by the delivery rules and return the id of the new mail.message.
+
+        Needs the Customer Dialog / User group and read access to the record;
+        the author is always the current user.
+        """
+        self.ensure_one()
+        if not self.env.user.has_group("customer_dialog.group_customer_dialog_user"):
+            raise AccessError(self.env._("Only Customer Dialog users can log dialog messages."))
+        self.check_access("read")
+
+        customer = self._dialog_get_customer()
+        values = self._dialog_validate(
+            customer,
+            body=body,
+            visibility=visibility,
+            channel=channel,
+            direction=direction,
+            subject=subject,
+            topic_id=topic_id,
+            user_id=user_id,
+            follow_up_date=follow_up_date,
+            send_content=send_content,
+            contact_id=contact_id,
+            attachment_ids=attachment_ids,
+            date=date,
+        )
+        recipient = values["contact"] or customer
+        decision = self._dialog_decide_delivery(visibility, recipient, send_content)
+
+        attachments = values["attachments"]
+        attachments.filtered(lambda a: a.res_model in COMPOSER_MODELS).sudo().write(
+            {"res_model": self._name, "res_id": self.id}
+        )
+        message = self.with_context(
+            customer_dialog_post=DIALOG_POST, mail_create_nosubscribe=True
+        ).message_post(
+            body=values["body"],
+            subject=values["subject"],
+            message_type="comment",
+            author_id=self.env.user.partner_id.id,
+            attachment_ids=attachments.ids,
+            partner_ids=[],
+            date=values["date"],
+            dialog_partner_id=customer.id,
+            dialog_contact_id=values["contact"].id,
+            dialog_visibility=decision["visibility"],
+            dialog_published=decision["visibility"] == "customer",
+            dialog_delivery=decision["delivery"],
+            dialog_delivery_info=decision["info"],
+            dialog_channel=channel,
+            dialog_direction=direction,
+            dialog_topic_id=values["topic"].id,
+            dialog_user_id=values["user"].id,
+            dialog_follow_up_date=values["follow_up_date"],
+            dialog_reference_model_id=self.env["ir.model"]._get_id(self._name),
+            **self.env["mail.message"]._dialog_portal_flags(
+                decision["visibility"], decision["visibility"] == "customer"
+            ),
+        )
+        if decision["delivery"] != "none":
+            self._dialog_deliver(message, recipient)
+        if values["follow_up_date"]:
+            self._dialog_schedule_follow_up(message, customer)
+        return message.id
+
+    # ------------------------------------------------------------------
+    # The delivery rules: the one place where they are decided
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dialog_decide_delivery(self, visibility, recipient, send_content=None):
+        """Apply the delivery rules to a message for ``recipient``.
+
+        :return: dict with the ``visibility`` to store, the ``delivery``
+            (none/content/notice) and ``info``, a sentence for the user.
+        """
+        _ = self.env._
+        if visibility != "customer":
+            return {
+                "visibility": "internal",
+                "delivery": "none",
+                "info": _("Internal message: not sent and not shown in the portal."),
+            }
+        if not recipient or not email_normalize(recipient.email or ""):
+            return {
+                "visibility": "internal",
+                "delivery": "none",
+                "info": _(
+                    "%(name)s has no valid email address: saved as an internal message.",
+                    name=recipient.display_name or _("The customer"),
+                ),
+            }
+        if not recipient.dialog_portal_access:
+            return {
+                "visibility": "customer",
+                "delivery": "content",
+                "info": _(
+                    "Full content emailed to %(email)s; published in the portal for later "
+                    "portal access.",
+                    email=recipient.email,
+                ),
+            }
+        if send_content is None:
+            send_content = recipient.dialog_mail_content
+        if send_content:
+            return {
+                "visibility": "customer",
+                "delivery": "content",
+                "info": _(
+                    "Full content emailed to %(email)s and published in the portal.",
+                    email=recipient.email,
+                ),
+            }
+        return {
+            "visibility": "customer",
+            "delivery": "notice",
+            "info": _(
+                "Notice without content emailed to %(email)s; the message is published in the portal.",
+                email=recipient.email,
+            ),
+        }
+
+    def _dialog_deliver(self, message, recipient):
+        """Send the content or notice email of ``message`` to ``recipient`` as
+        an Odoo notification, so that its state, bounces and the resend wizard
+        are Odoo's own."""
+        self.ensure_one()
+        template_xmlid = (
+            "customer_dialog.mail_template_dialog_content"
+            if message.dialog_delivery == "content"
+            else "customer_dialog.mail_template_dialog_notice"
+        )
+        template = self.env.ref(template_xmlid)
+        rendered = template._generate_template([message.id], ["subject", "body_html"])[message.id]
+        attachments = message.attachment_ids if message.dialog_delivery == "content" else None
+        delivery = self.message_notify(
+            partner_ids=recipient.ids,
+            subject=rendered["subject"],
+            body=rendered["body_html"],
+            author_id=message.author_id.id,
+            attachment_ids=attachments.ids if attachments else [],
+            email_layout_xmlid="mail.mail_notification_light",
+            record_name=message.record_name,
+        )
+        message.sudo().dialog_delivery_message_id = delivery
+
+    def _dialog_schedule_follow_up(self, message, customer):
+        """A to-do for the responsible (else the author) on the reference
+        object, or on the customer if the object has no activities."""
+        target = self if hasattr(self, "activity_schedule") else customer
+        if not target.has_access("write"):
+            # logging only needs read access; the activity is still the user's
+            target = target.sudo()
+        responsible = message.dialog_user_id or self.env.user
+        activity = target.activity_schedule(
+            "mail.mail_activity_data_todo",
+            date_deadline=message.dialog_follow_up_date,
+            summary=message.subject
+            or self.env._("Follow up: %(customer)s", customer=customer.display_name),
+            note=message.body,
+            user_id=responsible.id,
+        )
+        message.sudo().dialog_activity_id = activity
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _dialog_get_customer(self, raise_if_missing=True):
+        """The customer (commercial entity) whose file holds messages of this record."""
+        self.ensure_one()
+        if self._name == "res.partner":
+            partner = self
+        else:
+            partner = self._mail_get_partners()[self.id][:1]
+        customer = partner.commercial_partner_id
+        if not customer and raise_if_missing:
+            raise UserError(
+                self.env._(
+                    "%(record)s has no customer: a dialog message needs one.",
+                    record=self.display_name,
+                )
+            )
+        return customer
+
+    def _dialog_validate(self, customer, **params):
+        """Check the arguments of dialog_post and return them as records."""
+        _ = self.env._
+        for name, selection, value in (
+            ("visibility", VISIBILITIES, params["visibility"]),
+            ("channel", CHANNELS, params["channel"]),
+            ("direction", DIRECTIONS, params["direction"]),
+        ):
+            allowed = [key for key, _label in selection]
+            if value not in allowed:
+                raise ValidationError(
+                    _(
+                        "“%(value)s” is not a valid %(name)s. Allowed values: %(allowed)s.",
+                        value=value,
+                        name=name,
+                        allowed=", ".join(allowed),
+                    )
+                )
+        body = params["body"]
+        if not isinstance(body, str) or is_html_empty(body) or not body.strip():
+            raise ValidationError(_("The message is empty: please write what was said or done."))
+        if not isinstance(body, Markup):
+            body = Markup(body) if HTML_TAG.search(body) else plaintext2html(body)
+        subject = params["subject"]
+        if subject is not None and not isinstance(subject, str):
+            raise ValidationError(_("The subject must be a text."))
+
+        topic = self._dialog_browse("customer_dialog.topic", params["topic_id"], _("topic"))
+        user = self._dialog_browse("res.users", params["user_id"], _("responsible"))
+        if user and (not user.active or not user._is_internal()):
+            raise ValidationError(
+                _("%(user)s is not an active employee and cannot be responsible.", user=user.name)
+            )
+        contact = self._dialog_browse("res.partner", params["contact_id"], _("contact person"))
+        if contact and contact.commercial_partner_id != customer:
+            raise ValidationError(
+                _(
+                    "%(contact)s is not a contact of %(customer)s.",
+                    contact=contact.display_name,
+                    customer=customer.display_name,
+                )
+            )
+        attachments = self._dialog_check_attachments(params["attachment_ids"])
+        send_content = params["send_content"]
+        if send_content is not None and not isinstance(send_content, bool):
+            raise ValidationError(_("send_content must be true, false or empty."))
+        try:
+            follow_up_date = fields.Date.to_date(params["follow_up_date"] or False)
+            date = fields.Datetime.to_datetime(params["date"] or False) or fields.Datetime.now()
+        except ValueError as error:
+            raise ValidationError(_("Invalid date: %(error)s", error=error)) from error
+        return {
+            "body": body,
+            "subject": subject or False,
+            "topic": topic,
+            "user": user,
+            "contact": contact,
+            "attachments": attachments,
+            "follow_up_date": follow_up_date,
+            "date": date,
+        }
+
+    def _dialog_browse(self, model, record_id, label):
+        """An existing record the current user may read, or an empty recordset."""
+        if not record_id:
+            return self.env[model]
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            raise ValidationError(
+                self.env._("The %(label)s must be given by its id.", label=label)
+            )
+        record = self.env[model].browse(record_id).exists()
+        if not record or not record.has_access("read"):
+            raise ValidationError(
+                self.env._("Unknown %(label)s: %(id)s.", label=label, id=record_id)
+            )
+        if "active" in record._fields and not record.active:
+            raise ValidationError(
+                self.env._("The %(label)s %(name)s is archived.", label=label, name=record.display_name)
+            )
+        return record
+
+    def _dialog_check_attachments(self, attachment_ids):
+        Attachment = self.env["ir.attachment"]
+        if not attachment_ids:
+            return Attachment
+        if not isinstance(attachment_ids, (list, tuple)) or not all(
+            isinstance(a, int) and not isinstance(a, bool) for a in attachment_ids
+        ):
+            raise ValidationError(self.env._("Attachments must be given as a list of ids."))
+        attachments = Attachment.browse(attachment_ids).exists()
+        unknown = set(attachment_ids) - set(attachments.ids)
+        if unknown or not attachments.has_access("read"):
+            raise ValidationError(
+                self.env._("Unknown attachments: %(ids)s.", ids=sorted(unknown) or attachment_ids)
+            )
+        foreign_upload = attachments.sudo().filtered(
+            lambda a: a.res_model in COMPOSER_MODELS and a.create_uid != self.env.user
+        )
+        if foreign_upload:
+            raise ValidationError(
+                self.env._("Unknown attachments: %(ids)s.", ids=foreign_upload.ids)
+            )
+        return attachments
+
+    # ------------------------------------------------------------------
+    # Odoo hooks
+    # ------------------------------------------------------------------
+
+    def _get_message_create_valid_field_names(self):
+        # mail.message.create() still refuses them outside dialog_post
+        return super()._get_message_create_valid_field_names() | {
+            fname for fname in self.env["mail.message"]._fields if fname.startswith("dialog_")
+        }
+
+    @api.model
+    def _get_mail_message_access(self, res_ids, operation, model_name=None):
+        if operation == "create" and self.env.context.get("customer_dialog_post") is DIALOG_POST:
+            return "read"
+        return super()._get_mail_message_access(res_ids, operation, model_name=model_name)
+
+    def _message_post_after_hook(self, message, msg_values):
+        """An email from a customer routed here by the mail gateway becomes an
+        incoming dialog message of that customer."""
+        result = super()._message_post_after_hook(message, msg_values)
+        if msg_values.get("message_type") == "email" and not message.dialog_visibility:
+            self._dialog_classify_incoming_email(message)
+        return result
+
+    def _dialog_classify_incoming_email(self, message):
+        author = message.author_id
+        if not author or not author.partner_share:
+            return
+        customer = author.commercial_partner_id
+        record_customer = self._dialog_get_customer(raise_if_missing=False)
+        if record_customer and record_customer != customer:
+            return
+        message.sudo().write(
+            {
+                "dialog_partner_id": customer.id,
+                "dialog_contact_id": author.id if author != customer else False,
+                "dialog_visibility": "customer",
+                "dialog_published": True,
+                "dialog_delivery": "none",
+                "dialog_delivery_info": self.env._("Received by email from %(email)s.", email=author.email),
+                "dialog_channel": "email",
+                "dialog_direction": "incoming",
+                "dialog_reference_model_id": self.env["ir.model"]._get_id(self._name),
+            }
+        )

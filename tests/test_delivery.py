@@ -1,0 +1,270 @@
+import base64
+from unittest.mock import patch
+
+from .common import DialogCase
+
+SECRET = "Vertraulich: Kündigung zum 31.12. wegen Umzug"
+
+
+class TestDeliveryRules(DialogCase):
+    """SPEC §2, row by row, on a customer and on a sales order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
+        cls.order_no_portal = cls.env["sale.order"].create({"partner_id": cls.customer_no_portal.id})
+        cls.order_no_email = cls.env["sale.order"].create({"partner_id": cls.customer_no_email.id})
+
+    def _attachment(self, name="vertrag.pdf"):
+        return self.env["ir.attachment"].with_user(self.user_employee).create(
+            {
+                "name": name,
+                "datas": base64.b64encode(b"%PDF-1.4 contract"),
+                "res_model": "customer_dialog.composer",
+                "res_id": 0,
+            }
+        )
+
+    def assertNoEmailCarries(self, text):
+        for mail in self._mails:
+            self.assertNotIn(text, mail["body"])
+            self.assertNotIn(text, mail["subject"] or "")
+
+    # ------------------------------------------------------------------
+    # internal
+    # ------------------------------------------------------------------
+
+    def test_internal_on_customer_and_order(self):
+        for record in (self.customer, self.order):
+            with self.subTest(record=record._name), self.mock_mail_gateway():
+                message = self.post(record, SECRET, visibility="internal", channel="phone")
+                self.assertEqual(message.model, record._name)
+                self.assertEqual(message.res_id, record.id)
+                self.assertEqual(message.dialog_partner_id, self.customer)
+                self.assertEqual(message.dialog_visibility, "internal")
+                self.assertFalse(message.dialog_published)
+                self.assertEqual(message.dialog_delivery, "none")
+                self.assertEqual(message.dialog_delivery_state, "none")
+                self.assertTrue(message.is_internal)
+                self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
+                self.assertEqual(message.author_id, self.partner_employee)
+                self.assertFalse(self._new_mails)
+                self.assertFalse(self._mails)
+
+    def test_internal_not_mailed_to_order_followers(self):
+        """Followers of the order, the customer included, never get an
+        internal message, even when they follow every subtype."""
+        self.order.message_subscribe(partner_ids=self.contact.ids)
+        with self.mock_mail_gateway():
+            self.post(self.order, SECRET, visibility="internal")
+        self.assertNoEmailCarries("Vertraulich")
+        self.assertFalse(self.sent_emails_to(self.contact.email))
+
+    # ------------------------------------------------------------------
+    # customer, no email
+    # ------------------------------------------------------------------
+
+    def test_customer_without_email_stored_internal(self):
+        for record in (self.customer_no_email, self.order_no_email):
+            with self.subTest(record=record._name), self.mock_mail_gateway():
+                message = self.post(record, SECRET, visibility="customer")
+                self.assertEqual(message.dialog_visibility, "internal")
+                self.assertFalse(message.dialog_published)
+                self.assertTrue(message.is_internal)
+                self.assertEqual(message.dialog_delivery, "none")
+                self.assertIn("no valid email address", message.dialog_delivery_info)
+                self.assertIn(self.customer_no_email.name, message.dialog_delivery_info)
+                self.assertFalse(self._mails)
+
+    # ------------------------------------------------------------------
+    # customer, email, no portal access
+    # ------------------------------------------------------------------
+
+    def test_customer_without_portal_gets_content(self):
+        for record in (self.customer_no_portal, self.order_no_portal):
+            with self.subTest(record=record._name), self.mock_mail_gateway():
+                attachment = self._attachment()
+                message = self.post(
+                    record,
+                    SECRET,
+                    visibility="customer",
+                    subject="Ihr Vertrag",
+                    attachment_ids=attachment.ids,
+                    send_content=False,  # ignored: no portal to read a notice in
+                )
+                self.assertEqual(message.dialog_visibility, "customer")
+                self.assertTrue(message.dialog_published)
+                self.assertFalse(message.is_internal)
+                self.assertEqual(message.subtype_id, self.env.ref("customer_dialog.mt_dialog_customer"))
+                self.assertEqual(message.dialog_delivery, "content")
+                self.assertEqual(message.dialog_delivery_state, "sent")
+                self.assertEqual(attachment.res_model, record._name, "upload bound to the reference")
+                emails = self.sent_emails_to(self.customer_no_portal.email)
+                self.assertEqual(len(emails), 1)
+                self.assertEqual(len(self._mails), 1, "nobody else gets it")
+                self.assertIn("Vertraulich", emails[0]["body"])
+                self.assertEqual(emails[0]["subject"], "Ihr Vertrag")
+                self.assertEqual([a[0] for a in emails[0]["attachments"]], ["vertrag.pdf"])
+
+    # ------------------------------------------------------------------
+    # customer, email and portal access: content or notice
+    # ------------------------------------------------------------------
+
+    def test_portal_customer_notice_by_default(self):
+        self.assertFalse(self.contact.dialog_mail_content)
+        for record in (self.customer, self.order):
+            with self.subTest(record=record._name), self.mock_mail_gateway():
+                message = self.post(
+                    record,
+                    SECRET,
+                    visibility="customer",
+                    subject="Kündigung Ihres Vertrags",
+                    contact_id=self.contact.id,
+                    attachment_ids=self._attachment().ids,
+                )
+                self.assertEqual(message.dialog_delivery, "notice")
+                self.assertEqual(message.dialog_delivery_state, "sent")
+                self.assertTrue(message.dialog_published)
+                emails = self.sent_emails_to(self.contact.email)
+                self.assertEqual(len(emails), 1)
+                self.assertEqual(len(self._mails), 1)
+                notice = emails[0]
+                self.assertNotIn("Vertraulich", notice["body"])
+                self.assertNotIn("Kündigung", notice["subject"])
+                self.assertNotIn("Kündigung", notice["body"])
+                self.assertFalse(notice["attachments"])
+                self.assertIn(f"/my/messages/{message.id}", notice["body"])
+
+    def test_portal_customer_content_by_flag(self):
+        self.contact.dialog_mail_content = True
+        with self.mock_mail_gateway():
+            message = self.post(self.order, SECRET, visibility="customer", contact_id=self.contact.id)
+        self.assertEqual(message.dialog_delivery, "content")
+        self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
+
+    def test_per_message_choice_overrides_flag(self):
+        self.contact.dialog_mail_content = True
+        with self.mock_mail_gateway():
+            notice = self.post(
+                self.customer, SECRET, visibility="customer", contact_id=self.contact.id, send_content=False
+            )
+        self.assertEqual(notice.dialog_delivery, "notice")
+        self.assertNoEmailCarries("Vertraulich")
+
+        self.contact.dialog_mail_content = False
+        with self.mock_mail_gateway():
+            content = self.post(
+                self.customer, SECRET, visibility="customer", contact_id=self.contact.id, send_content=True
+            )
+        self.assertEqual(content.dialog_delivery, "content")
+        self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
+
+    def test_recipient_is_customer_without_contact(self):
+        """The company address gets it; the company itself has no portal
+        user, so the content is sent and published for its contacts."""
+        with self.mock_mail_gateway():
+            message = self.post(self.customer, SECRET, visibility="customer")
+        self.assertEqual(message.dialog_delivery, "content")
+        self.assertEqual(len(self.sent_emails_to(self.customer.email)), 1)
+        self.assertFalse(self.sent_emails_to(self.contact.email))
+
+    def test_order_followers_not_notified_of_customer_message(self):
+        """Only the delivery rules email the customer: the order's other
+        followers do not receive the content."""
+        self.order.message_subscribe(partner_ids=self.other_contact.ids)
+        with self.mock_mail_gateway():
+            self.post(self.order, SECRET, visibility="customer", contact_id=self.contact.id)
+        self.assertFalse(self.sent_emails_to(self.other_contact.email))
+        self.assertNoEmailCarries("Vertraulich")
+
+    def test_incoming_is_acknowledged(self):
+        with self.mock_mail_gateway():
+            self.post(
+                self.customer_no_portal,
+                "Kunde meldet neue Bankverbindung",
+                visibility="customer",
+                channel="phone",
+                direction="incoming",
+            )
+        email = self.sent_emails_to(self.customer_no_portal.email)[0]
+        self.assertIn("we have recorded", email["body"])
+        self.assertIn("neue Bankverbindung", email["body"])
+        with self.mock_mail_gateway():
+            self.post(
+                self.customer,
+                "Kunde meldet neue Bankverbindung",
+                visibility="customer",
+                direction="incoming",
+                contact_id=self.contact.id,
+            )
+        notice = self.sent_emails_to(self.contact.email)[0]
+        self.assertIn("We have recorded your information", notice["subject"])
+        self.assertNotIn("Bankverbindung", notice["body"])
+
+    def test_email_in_recipient_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
+        self.contact.lang = "de_DE"
+        with self.mock_mail_gateway():
+            self.post(self.customer, SECRET, visibility="customer", contact_id=self.contact.id)
+        notice = self.sent_emails_to(self.contact.email)[0]
+        self.assertIn("Kundenportal", notice["subject"])
+        self.assertIn("Nachricht lesen", notice["body"])
+
+    # ------------------------------------------------------------------
+    # Delivery state follows the real mail
+    # ------------------------------------------------------------------
+
+    def test_smtp_failure_keeps_message_and_resend_works(self):
+        with self.mock_mail_gateway(), patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")):
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer", subject="Wichtig")
+        self.assertTrue(message.exists())
+        self.assertEqual(message.dialog_delivery, "content")
+        self.assertEqual(message.dialog_delivery_state, "failed")
+        self.assertIn("Vertraulich", message.body)
+        failed_mail = self._new_mails
+        self.assertEqual(failed_mail.state, "exception")
+
+        action = message.with_user(self.user_employee).action_dialog_resend()
+        self.assertEqual(action["res_model"], "mail.resend.message")
+        with self.mock_mail_gateway():
+            wizard = (
+                self.env["mail.resend.message"]
+                .with_user(self.user_employee)
+                .with_context(action["context"])
+                .create({})
+            )
+            wizard.resend_mail_action()
+        message.invalidate_recordset(["dialog_delivery_state"])
+        self.assertEqual(message.dialog_delivery_state, "sent")
+        resent = self.sent_emails_to(self.customer_no_portal.email)
+        self.assertEqual(len(resent), 1)
+        self.assertIn("Vertraulich", resent[0]["body"])
+
+    def test_pending_until_queue_sends(self):
+        with self.mock_mail_gateway(), self.env.cr.savepoint():
+            message = self.post(
+                self.customer_no_portal.with_context(mail_notify_force_send=False),
+                SECRET,
+                visibility="customer",
+            )
+            self.assertEqual(message.dialog_delivery_state, "pending")
+            self._new_mails.send()
+            message.invalidate_recordset(["dialog_delivery_state"])
+            self.assertEqual(message.dialog_delivery_state, "sent")
+
+    def test_bounce_marks_failed(self):
+        with self.mock_mail_gateway():
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        notification = message.dialog_delivery_message_id.notification_ids
+        self.assertEqual(notification.notification_status, "sent")
+        notification.write({"notification_status": "bounce", "failure_type": "mail_bounce"})
+        self.assertEqual(message.dialog_delivery_state, "failed")
+
+    def test_resend_refused_when_not_failed(self):
+        with self.mock_mail_gateway():
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        with self.assertRaisesRegex(Exception, "delivery failed"):
+            message.action_dialog_resend()

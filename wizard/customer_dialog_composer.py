@@ -1,0 +1,196 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.dialog_constants import CHANNELS, DIRECTIONS, VISIBILITIES
+
+
+class CustomerDialogComposer(models.TransientModel):
+    """Log a dialog message from the customer form, the overview or the
+    chatter of any document. Saving goes through ``dialog_post``."""
+
+    _name = "customer_dialog.composer"
+    _description = "Dialog Message Composer"
+
+    res_model = fields.Char(string="Reference Model")
+    res_id = fields.Many2oneReference(string="Reference ID", model_field="res_model")
+    reference_name = fields.Char(string="Reference Object", compute="_compute_reference_name")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        required=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact Person",
+        domain="[('id', 'child_of', partner_id), ('id', '!=', partner_id)]",
+        help="Receives the message instead of the customer's main address.",
+    )
+    recipient_id = fields.Many2one("res.partner", compute="_compute_recipient_id")
+    partner_blocked = fields.Boolean(related="partner_id.dialog_blocked")
+    partner_block_reason = fields.Text(related="partner_id.dialog_block_reason")
+    topic_id = fields.Many2one("customer_dialog.topic", string="Topic")
+    visibility = fields.Selection(
+        VISIBILITIES,
+        compute="_compute_visibility",
+        store=True,
+        readonly=False,
+        required=True,
+        default="internal",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    direction = fields.Selection(
+        DIRECTIONS,
+        required=True,
+        default="outgoing",
+        help="Incoming: information received from the customer (call, letter, ...); "
+        "the customer is told that it was recorded.",
+    )
+    subject = fields.Char()
+    body = fields.Html(string="Message", sanitize_style=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "customer_dialog_composer_ir_attachment_rel",
+        "composer_id",
+        "attachment_id",
+        string="Attachments",
+    )
+    template_id = fields.Many2one(
+        "mail.template",
+        string="Use Template",
+        domain="[('model', '=', res_model or 'res.partner')]",
+    )
+    send_content = fields.Boolean(
+        string="Send content by email",
+        compute="_compute_send_content",
+        store=True,
+        readonly=False,
+        help="Unchecked: the customer only gets a notice that a new message waits in the portal.",
+    )
+    show_send_content = fields.Boolean(compute="_compute_delivery_preview")
+    delivery_preview = fields.Char(string="Delivery", compute="_compute_delivery_preview")
+    delivery_downgraded = fields.Boolean(compute="_compute_delivery_preview")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    follow_up_date = fields.Date(help="Creates a to-do for the responsible on the reference object.")
+    date = fields.Datetime(string="Interaction Date", default=fields.Datetime.now, required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if not values.get("res_model") and context.get("active_model") and context.get("active_id"):
+            values.setdefault("res_model", context["active_model"])
+            values.setdefault("res_id", context["active_id"])
+        return values
+
+    def _reference(self):
+        self.ensure_one()
+        if self.res_model and self.res_id and self.res_model in self.env:
+            return self.env[self.res_model].browse(self.res_id).exists()
+        return None
+
+    @api.depends("res_model", "res_id")
+    def _compute_reference_name(self):
+        for composer in self:
+            record = composer._reference()
+            composer.reference_name = record.display_name if record else False
+
+    @api.depends("res_model", "res_id")
+    def _compute_partner_id(self):
+        for composer in self:
+            record = composer._reference()
+            if record is not None and hasattr(record, "_dialog_get_customer"):
+                composer.partner_id = record._dialog_get_customer(raise_if_missing=False)
+
+    @api.depends("partner_id", "contact_id")
+    def _compute_recipient_id(self):
+        for composer in self:
+            composer.recipient_id = composer.contact_id or composer.partner_id
+
+    @api.depends("topic_id")
+    def _compute_visibility(self):
+        for composer in self:
+            if composer.topic_id:
+                composer.visibility = composer.topic_id.default_visibility
+
+    @api.depends("recipient_id")
+    def _compute_send_content(self):
+        for composer in self:
+            composer.send_content = composer.recipient_id.dialog_mail_content
+
+    @api.depends("visibility", "recipient_id", "send_content")
+    def _compute_delivery_preview(self):
+        decide = self.env["mail.thread"]._dialog_decide_delivery
+        for composer in self:
+            recipient = composer.recipient_id
+            composer.show_send_content = bool(
+                composer.visibility == "customer"
+                and recipient.email
+                and recipient.dialog_portal_access
+            )
+            decision = decide(composer.visibility, recipient, composer.send_content)
+            composer.delivery_preview = decision["info"] if recipient else False
+            composer.delivery_downgraded = decision["visibility"] != composer.visibility
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contact_id and self.contact_id.commercial_partner_id != self.partner_id:
+            self.contact_id = False
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        record = self._reference() or self.partner_id
+        if not self.template_id or not record:
+            return
+        rendered = self.template_id._generate_template(record.ids, ["subject", "body_html"])[
+            record.id
+        ]
+        self.subject = rendered.get("subject") or self.subject
+        self.body = rendered.get("body_html") or self.body
+
+    def action_post(self):
+        self.ensure_one()
+        record = self._reference()
+        if record is None:
+            if not self.partner_id:
+                raise UserError(self.env._("Please choose the customer."))
+            record = self.partner_id.commercial_partner_id
+        if not hasattr(record, "dialog_post"):
+            raise UserError(
+                self.env._("%(name)s has no chatter to hold dialog messages.", name=record.display_name)
+            )
+        message_id = record.dialog_post(
+            body=self.body or "",
+            visibility=self.visibility,
+            channel=self.channel,
+            direction=self.direction,
+            subject=self.subject or None,
+            topic_id=self.topic_id.id or None,
+            user_id=self.user_id.id or None,
+            follow_up_date=self.follow_up_date or None,
+            send_content=self.send_content if self.show_send_content else None,
+            contact_id=self.contact_id.id or None,
+            attachment_ids=self.attachment_ids.ids,
+            date=self.date,
+        )
+        message = self.env["mail.message"].browse(message_id)
+        downgraded = message.dialog_visibility != self.visibility
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Dialog message saved"),
+                "message": message.dialog_delivery_info,
+                "type": "warning" if downgraded else "success",
+                "sticky": downgraded,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
