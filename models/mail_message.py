@@ -117,10 +117,9 @@ class MailMessage(models.Model):
     dialog_activity_id = fields.Many2one(
         "mail.activity", string="Follow-up Activity", ondelete="set null"
     )
-    dialog_reference_model_id = fields.Many2one(
-        "ir.model",
+    dialog_reference_model = fields.Selection(
+        selection="_selection_dialog_reference",
         string="Reference Type",
-        ondelete="set null",
         help="Kind of document the message belongs to (customer, sales order, ...).",
     )
     dialog_reference = fields.Reference(
@@ -189,7 +188,9 @@ class MailMessage(models.Model):
 
     @api.model
     def _selection_dialog_reference(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        """Documents with a chatter, i.e. what a dialog message can belong to."""
+        models = self.env["ir.model"].sudo().search([("is_mail_thread", "=", True)])
+        return [(model.model, model.name) for model in models]
 
     @api.depends("model", "res_id")
     def _compute_dialog_reference(self):
@@ -239,12 +240,29 @@ class MailMessage(models.Model):
         )
 
     @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.su:
+            # mail's _search runs its query with cr.execute, which does not
+            # flush pending writes; dialog fields (publication, archive, delivery
+            # state) change after creation and must be searched as they are.
+            self.flush_model()
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
     def _get_search_domain_share(self):
         return super()._get_search_domain_share() + self._dialog_share_domain()
 
     def _get_forbidden_access(self, operation):
         forbidden = super()._get_forbidden_access(operation)
         if self.env.user._is_internal():
+            if operation == "unlink" and forbidden:
+                # mail wants write access on the document to delete; a dialog
+                # message belongs to its author (checked again in unlink)
+                own = forbidden.sudo().filtered(
+                    lambda m: m.dialog_visibility
+                    and (m.author_id == self.env.user.partner_id or self._dialog_is_manager())
+                )
+                forbidden -= self.browse(own.ids)
             return forbidden
         partner = self.env.user.partner_id
         hidden_ids = [
@@ -294,6 +312,9 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         check_selection_values(self, vals, SELECTION_FIELDS)
+        if "dialog_visibility" in vals and "dialog_published" not in vals:
+            # a customer message is published by default, an internal one never
+            vals = dict(vals, dialog_published=vals["dialog_visibility"] == "customer")
         dialog_messages = self.filtered("dialog_visibility")
         if dialog_messages:
             dialog_messages._dialog_check_write(vals)
@@ -309,6 +330,10 @@ class MailMessage(models.Model):
         dialog_messages = self.filtered("dialog_visibility")
         if dialog_messages and not self.env.su:
             dialog_messages._dialog_check_author_or_manager()
+            if not self._dialog_is_manager() and dialog_messages.filtered("dialog_locked"):
+                raise AccessError(
+                    self.env._("A message delivered to the customer can only be deleted by a manager.")
+                )
         return super().unlink()
 
     def _dialog_check_write(self, vals):
@@ -349,8 +374,11 @@ class MailMessage(models.Model):
             return True
         return current != value
 
+    def _dialog_is_manager(self):
+        return self.env.user.has_group("customer_dialog.group_customer_dialog_manager")
+
     def _dialog_check_author_or_manager(self):
-        if self.env.user.has_group("customer_dialog.group_customer_dialog_manager"):
+        if self._dialog_is_manager():
             return
         foreign = self.filtered(lambda m: m.author_id != self.env.user.partner_id)
         if foreign:

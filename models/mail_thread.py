@@ -90,7 +90,7 @@ class MailThread(models.AbstractModel):
             dialog_topic_id=values["topic"].id,
             dialog_user_id=values["user"].id,
             dialog_follow_up_date=values["follow_up_date"],
-            dialog_reference_model_id=self.env["ir.model"]._get_id(self._name),
+            dialog_reference_model=self._name,
             **self.env["mail.message"]._dialog_portal_flags(
                 decision["visibility"], decision["visibility"] == "customer"
             ),
@@ -367,6 +367,6 @@ class MailThread(models.AbstractModel):
                 "dialog_delivery_info": self.env._("Received by email from %(email)s.", email=author.email),
                 "dialog_channel": "email",
                 "dialog_direction": "incoming",
-                "dialog_reference_model_id": self.env["ir.model"]._get_id(self._name),
+                "dialog_reference_model": self._name,
             }
         )

@@ -20,6 +20,7 @@ class CustomerDialogComposer(models.TransientModel):
         compute="_compute_partner_id",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         domain="[('parent_id', '=', False)]",
     )

@@ -1,0 +1,84 @@
+from .common import DialogCase
+
+REPLY = """Return-Path: <{email_from}>
+To: {to}
+Received: by mail1.example.com (Postfix, from userid 10002)
+    id 5DF9ABFB2A; Fri, 10 Aug 2026 16:16:39 +0200 (CEST)
+From: {email_from}
+Subject: {subject}
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+Content-Transfer-Encoding: 8bit
+Message-ID: {msg_id}
+In-Reply-To: {parent}
+References: {parent}
+
+Danke, ich bin einverstanden. Bitte schicken Sie mir den neuen Vertrag.
+"""
+
+
+class TestIncomingEmail(DialogCase):
+    """Emails the gateway routes to a customer's document become incoming
+    dialog messages of that customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
+
+    def _reply(self, message, email_from, msg_id="<reply-1@kundenfirma.example.com>"):
+        delivery = message.dialog_delivery_message_id
+        raw = REPLY.format(
+            email_from=email_from,
+            to=f"{self.alias_catchall}@{self.alias_domain}",
+            subject=f"Re: {delivery.subject}",
+            msg_id=msg_id,
+            parent=delivery.message_id,
+        )
+        self.env["mail.thread"].sudo().message_process(None, raw)
+        return self.env["mail.message"].search([("message_id", "=", msg_id)])
+
+    def test_reply_to_order_message(self):
+        self.contact.dialog_mail_content = True
+        with self.mock_mail_gateway():
+            sent = self.post(self.order, "Neuer Vertrag?", visibility="customer", contact_id=self.contact.id)
+        with self.mock_mail_gateway():
+            received = self._reply(sent, self.contact.email_formatted)
+        self.assertEqual(received.model, "sale.order")
+        self.assertEqual(received.res_id, self.order.id)
+        self.assertEqual(received.message_type, "email")
+        self.assertEqual(received.author_id, self.contact)
+        self.assertEqual(received.dialog_partner_id, self.customer)
+        self.assertEqual(received.dialog_contact_id, self.contact)
+        self.assertEqual(received.dialog_visibility, "customer")
+        self.assertEqual(received.dialog_channel, "email")
+        self.assertEqual(received.dialog_direction, "incoming")
+        self.assertTrue(received.dialog_published)
+        self.assertFalse(received.is_internal)
+        self.assertEqual(received.dialog_delivery_state, "none")
+        self.assertIn("einverstanden", received.body)
+        self.assertEqual(self.customer.dialog_message_count, 2)
+
+    def test_reply_to_customer_message(self):
+        with self.mock_mail_gateway():
+            sent = self.post(self.customer_no_portal, "Ihre Anfrage", visibility="customer")
+            received = self._reply(sent, self.customer_no_portal.email_formatted, "<reply-2@ohneportal.example.com>")
+        self.assertEqual(received.model, "res.partner")
+        self.assertEqual(received.dialog_partner_id, self.customer_no_portal)
+        self.assertFalse(received.dialog_contact_id)
+        self.assertEqual(received.dialog_direction, "incoming")
+
+    def test_email_from_employee_not_classified(self):
+        with self.mock_mail_gateway():
+            sent = self.post(self.customer_no_portal, "Ihre Anfrage", visibility="customer")
+            received = self._reply(sent, self.user_manager.email_formatted, "<reply-3@test.example.com>")
+        self.assertTrue(received)
+        self.assertFalse(received.dialog_visibility)
+
+    def test_email_from_other_customer_not_classified(self):
+        with self.mock_mail_gateway():
+            sent = self.post(self.order, "Nur für Karl", visibility="customer", contact_id=self.contact.id)
+            received = self._reply(sent, self.other_contact.email_formatted, "<reply-4@fremdfirma.example.com>")
+        self.assertTrue(received)
+        self.assertFalse(received.dialog_visibility)
