@@ -5,5 +5,7 @@ from . import test_incoming_email
 from . import test_message_security
 from . import test_overview
 from . import test_partner
+from . import test_rpc
 from . import test_security
 from . import test_topic
+from . import test_tour

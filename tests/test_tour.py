@@ -1,0 +1,22 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import DialogCase
+
+
+@tagged("is_tour")
+class TestComposerTour(HttpCase, DialogCase):
+    def test_log_customer_message_from_customer_form(self):
+        customer = self.customer_no_portal
+        with self.mock_mail_gateway():
+            self.start_tour(
+                f"/odoo/action-base.action_partner_form/{customer.id}",
+                "customer_dialog_composer_tour",
+                login="dialog_manager",
+            )
+        message = self.env["mail.message"].search(
+            [("dialog_partner_id", "=", customer.id), ("subject", "=", "Vertrag aus der Tour")]
+        )
+        self.assertEqual(message.dialog_visibility, "customer")
+        self.assertEqual(message.dialog_delivery, "content")
+        self.assertEqual(message.author_id, self.user_manager.partner_id)
+        self.assertIn("Hallo aus der Tour", message.body)
