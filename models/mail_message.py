@@ -7,8 +7,8 @@ from odoo.tools.sql import column_exists, create_column
 from .dialog_constants import (
     CHANNELS,
     DELIVERIES,
-    DIALOG_POST,
     DELIVERY_STATES,
+    DIALOG_POST,
     DIRECTIONS,
     VISIBILITIES,
     check_selection_values,
@@ -108,7 +108,10 @@ class MailMessage(models.Model):
     dialog_channel = fields.Selection(CHANNELS, string="Channel")
     dialog_direction = fields.Selection(DIRECTIONS, string="Direction")
     dialog_topic_id = fields.Many2one(
-        "customer_dialog.topic", string="Topic", index="btree_not_null", ondelete="restrict"
+        "customer_dialog.topic",
+        string="Topic",
+        index="btree_not_null",
+        ondelete="restrict",
     )
     dialog_user_id = fields.Many2one(
         "res.users", string="Responsible", index="btree_not_null", ondelete="set null"
@@ -144,7 +147,9 @@ class MailMessage(models.Model):
         # Create the stored computed column empty instead of letting the ORM
         # compute it for every existing message at installation.
         if not column_exists(self.env.cr, "mail_message", "dialog_delivery_state"):
-            create_column(self.env.cr, "mail_message", "dialog_delivery_state", "varchar")
+            create_column(
+                self.env.cr, "mail_message", "dialog_delivery_state", "varchar"
+            )
         return super()._auto_init()
 
     # ------------------------------------------------------------------
@@ -154,7 +159,9 @@ class MailMessage(models.Model):
     @api.depends("dialog_partner_id", "dialog_contact_id")
     def _compute_dialog_recipient_id(self):
         for message in self:
-            message.dialog_recipient_id = message.dialog_contact_id or message.dialog_partner_id
+            message.dialog_recipient_id = (
+                message.dialog_contact_id or message.dialog_partner_id
+            )
 
     @api.depends(
         "dialog_visibility",
@@ -168,7 +175,9 @@ class MailMessage(models.Model):
             elif message.dialog_delivery in (False, "none"):
                 message.dialog_delivery_state = "none"
             else:
-                message.dialog_delivery_state = message._dialog_state_from_notifications()
+                message.dialog_delivery_state = (
+                    message._dialog_state_from_notifications()
+                )
 
     def _dialog_state_from_notifications(self):
         delivery = self.dialog_delivery_message_id
@@ -195,7 +204,11 @@ class MailMessage(models.Model):
     @api.depends("model", "res_id")
     def _compute_dialog_reference(self):
         for message in self:
-            if message.dialog_visibility and message.model in self.env and message.res_id:
+            if (
+                message.dialog_visibility
+                and message.model in self.env
+                and message.res_id
+            ):
                 message.dialog_reference = f"{message.model},{message.res_id}"
             else:
                 message.dialog_reference = False
@@ -204,7 +217,9 @@ class MailMessage(models.Model):
         base_url = self.get_base_url()
         for message in self:
             message.dialog_portal_url = (
-                f"{base_url}/my/messages/{message.id}" if message.dialog_visibility else False
+                f"{base_url}/my/messages/{message.id}"
+                if message.dialog_visibility
+                else False
             )
 
     @api.depends("dialog_delivery")
@@ -260,7 +275,10 @@ class MailMessage(models.Model):
                 # message belongs to its author (checked again in unlink)
                 own = forbidden.sudo().filtered(
                     lambda m: m.dialog_visibility
-                    and (m.author_id == self.env.user.partner_id or self._dialog_is_manager())
+                    and (
+                        m.author_id == self.env.user.partner_id
+                        or self._dialog_is_manager()
+                    )
                 )
                 forbidden -= self.browse(own.ids)
             return forbidden
@@ -268,7 +286,8 @@ class MailMessage(models.Model):
         hidden_ids = [
             message.id
             for message in (self - forbidden).sudo()
-            if message.dialog_visibility and not message._dialog_visible_to_customer(partner)
+            if message.dialog_visibility
+            and not message._dialog_visible_to_customer(partner)
         ]
         return forbidden + self.browse(hidden_ids)
 
@@ -291,7 +310,11 @@ class MailMessage(models.Model):
         """is_internal and subtype that make Odoo's own chatter, portal and
         access rules treat the message as internal or public."""
         public = visibility == "customer" and published
-        subtype = "customer_dialog.mt_dialog_customer" if visibility == "customer" else "mail.mt_note"
+        subtype = (
+            "customer_dialog.mt_dialog_customer"
+            if visibility == "customer"
+            else "mail.mt_note"
+        )
         return {"is_internal": not public, "subtype_id": self.env.ref(subtype).id}
 
     # ------------------------------------------------------------------
@@ -303,10 +326,14 @@ class MailMessage(models.Model):
         for vals in vals_list:
             check_selection_values(self, vals, SELECTION_FIELDS)
             if vals.get("dialog_visibility") and not (
-                self.env.su or self.env.context.get("customer_dialog_post") is DIALOG_POST
+                self.env.su
+                or self.env.context.get("customer_dialog_post") is DIALOG_POST
             ):
                 raise UserError(
-                    self.env._("Dialog messages are created with dialog_post, which applies the delivery rules.")
+                    self.env._(
+                        "Dialog messages are created with dialog_post, "
+                        "which applies the delivery rules."
+                    )
                 )
         return super().create(vals_list)
 
@@ -318,7 +345,9 @@ class MailMessage(models.Model):
         dialog_messages = self.filtered("dialog_visibility")
         if dialog_messages:
             dialog_messages._dialog_check_write(vals)
-            old_values = {m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages}
+            old_values = {
+                m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages
+            }
         result = super().write(vals)
         if set(vals) & set(TRACKED_FIELDS):
             self.filtered("dialog_visibility")._dialog_sync_portal_flags()
@@ -326,27 +355,35 @@ class MailMessage(models.Model):
                 dialog_messages._dialog_track_changes(old_values)
         return result
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_dialog_by_author_or_manager(self):
         dialog_messages = self.filtered("dialog_visibility")
-        if dialog_messages and not self.env.su:
-            dialog_messages._dialog_check_author_or_manager()
-            if not self._dialog_is_manager() and dialog_messages.filtered("dialog_locked"):
-                raise AccessError(
-                    self.env._("A message delivered to the customer can only be deleted by a manager.")
+        if not dialog_messages or self.env.su:
+            return
+        dialog_messages._dialog_check_author_or_manager()
+        if not self._dialog_is_manager() and dialog_messages.filtered("dialog_locked"):
+            raise AccessError(
+                self.env._(
+                    "A message delivered to the customer can only be deleted "
+                    "by a manager."
                 )
-        return super().unlink()
+            )
 
     def _dialog_check_write(self, vals):
         changed = set(vals)
         if changed & LOCKED_AFTER_DELIVERY:
             locked = self.filtered("dialog_locked").filtered(
-                lambda m: any(m._dialog_differs(f, vals[f]) for f in changed & LOCKED_AFTER_DELIVERY)
+                lambda m: any(
+                    m._dialog_differs(f, vals[f])
+                    for f in changed & LOCKED_AFTER_DELIVERY
+                )
             )
             if locked:
                 raise UserError(
                     self.env._(
-                        "“%(subject)s” was delivered to the customer: its content, visibility "
-                        "and customer can no longer be changed. You can still unpublish it.",
+                        "“%(subject)s” was delivered to the customer: its content, "
+                        "visibility and customer can no longer be changed. "
+                        "You can still unpublish it.",
                         subject=locked[0].subject or locked[0].record_name,
                     )
                 )
@@ -358,7 +395,8 @@ class MailMessage(models.Model):
                 if not recipient.email:
                     raise UserError(
                         self.env._(
-                            "%(recipient)s has no email address: the message must stay internal.",
+                            "%(recipient)s has no email address: "
+                            "the message must stay internal.",
                             recipient=recipient.display_name,
                         )
                     )
@@ -392,9 +430,14 @@ class MailMessage(models.Model):
 
     def _dialog_sync_portal_flags(self):
         for message in self.sudo():
-            flags = self._dialog_portal_flags(message.dialog_visibility, message.dialog_published)
-            if message.is_internal != flags["is_internal"] or message.subtype_id.id != flags["subtype_id"]:
-                super(MailMessage, message).write(flags)
+            flags = self._dialog_portal_flags(
+                message.dialog_visibility, message.dialog_published
+            )
+            if (
+                message.is_internal != flags["is_internal"]
+                or message.subtype_id.id != flags["subtype_id"]
+            ):
+                message.write(flags)
 
     def _dialog_track_changes(self, old_values):
         """Log every change of visibility or publication in the chatter of
@@ -404,7 +447,11 @@ class MailMessage(models.Model):
         for message in self.sudo():
             tracking_values = [
                 Tracking._create_tracking_values(
-                    old_values[message.id][fname], message[fname], fname, fields_info[fname], message
+                    old_values[message.id][fname],
+                    message[fname],
+                    fname,
+                    fields_info[fname],
+                    message,
                 )
                 for fname in TRACKED_FIELDS
                 if old_values[message.id][fname] != message[fname]
@@ -454,8 +501,13 @@ class MailMessage(models.Model):
         """Open Odoo's resend wizard on the delivery email, where the address
         can be corrected before sending again."""
         self.ensure_one()
-        if self.dialog_delivery_state != "failed" or not self.dialog_delivery_message_id:
-            raise UserError(self.env._("Only a message whose delivery failed can be resent."))
+        if (
+            self.dialog_delivery_state != "failed"
+            or not self.dialog_delivery_message_id
+        ):
+            raise UserError(
+                self.env._("Only a message whose delivery failed can be resent.")
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Resend"),

@@ -43,7 +43,9 @@ class MailThread(models.AbstractModel):
         """
         self.ensure_one()
         if not self.env.user.has_group("customer_dialog.group_customer_dialog_user"):
-            raise AccessError(self.env._("Only Customer Dialog users can log dialog messages."))
+            raise AccessError(
+                self.env._("Only Customer Dialog users can log dialog messages.")
+            )
         self.check_access("read")
 
         customer = self._dialog_get_customer()
@@ -112,28 +114,31 @@ class MailThread(models.AbstractModel):
         :return: dict with the ``visibility`` to store, the ``delivery``
             (none/content/notice) and ``info``, a sentence for the user.
         """
-        _ = self.env._
         if visibility != "customer":
             return {
                 "visibility": "internal",
                 "delivery": "none",
-                "info": _("Internal message: not sent and not shown in the portal."),
+                "info": self.env._(
+                    "Internal message: not sent and not shown in the portal."
+                ),
             }
         if not recipient or not email_normalize(recipient.email or ""):
             return {
                 "visibility": "internal",
                 "delivery": "none",
-                "info": _(
-                    "%(name)s has no valid email address: saved as an internal message.",
-                    name=recipient.display_name or _("The customer"),
+                "info": self.env._(
+                    "%(name)s has no valid email address: "
+                    "saved as an internal message.",
+                    name=recipient.display_name or self.env._("The customer"),
                 ),
             }
         if not recipient.dialog_portal_access:
             return {
                 "visibility": "customer",
                 "delivery": "content",
-                "info": _(
-                    "Full content emailed to %(email)s; published in the portal for later "
+                "info": self.env._(
+                    "Full content emailed to %(email)s; published in the portal "
+                    "for later "
                     "portal access.",
                     email=recipient.email,
                 ),
@@ -144,7 +149,7 @@ class MailThread(models.AbstractModel):
             return {
                 "visibility": "customer",
                 "delivery": "content",
-                "info": _(
+                "info": self.env._(
                     "Full content emailed to %(email)s and published in the portal.",
                     email=recipient.email,
                 ),
@@ -152,8 +157,9 @@ class MailThread(models.AbstractModel):
         return {
             "visibility": "customer",
             "delivery": "notice",
-            "info": _(
-                "Notice without content emailed to %(email)s; the message is published in the portal.",
+            "info": self.env._(
+                "Notice without content emailed to %(email)s; "
+                "the message is published in the portal.",
                 email=recipient.email,
             ),
         }
@@ -169,8 +175,12 @@ class MailThread(models.AbstractModel):
             else "customer_dialog.mail_template_dialog_notice"
         )
         template = self.env.ref(template_xmlid)
-        rendered = template._generate_template([message.id], ["subject", "body_html"])[message.id]
-        attachments = message.attachment_ids if message.dialog_delivery == "content" else None
+        rendered = template._generate_template([message.id], ["subject", "body_html"])[
+            message.id
+        ]
+        attachments = (
+            message.attachment_ids if message.dialog_delivery == "content" else None
+        )
         delivery = self.message_notify(
             partner_ids=recipient.ids,
             subject=rendered["subject"],
@@ -223,7 +233,6 @@ class MailThread(models.AbstractModel):
 
     def _dialog_validate(self, customer, **params):
         """Check the arguments of dialog_post and return them as records."""
-        _ = self.env._
         for name, selection, value in (
             ("visibility", VISIBILITIES, params["visibility"]),
             ("channel", CHANNELS, params["channel"]),
@@ -232,8 +241,9 @@ class MailThread(models.AbstractModel):
             allowed = [key for key, _label in selection]
             if value not in allowed:
                 raise ValidationError(
-                    _(
-                        "“%(value)s” is not a valid %(name)s. Allowed values: %(allowed)s.",
+                    self.env._(
+                        "“%(value)s” is not a valid %(name)s. "
+                        "Allowed values: %(allowed)s.",
                         value=value,
                         name=name,
                         allowed=", ".join(allowed),
@@ -241,23 +251,34 @@ class MailThread(models.AbstractModel):
                 )
         body = params["body"]
         if not isinstance(body, str) or is_html_empty(body) or not body.strip():
-            raise ValidationError(_("The message is empty: please write what was said or done."))
+            raise ValidationError(
+                self.env._("The message is empty: please write what was said or done.")
+            )
         if not isinstance(body, Markup):
             body = Markup(body) if HTML_TAG.search(body) else plaintext2html(body)
         subject = params["subject"]
         if subject is not None and not isinstance(subject, str):
-            raise ValidationError(_("The subject must be a text."))
+            raise ValidationError(self.env._("The subject must be a text."))
 
-        topic = self._dialog_browse("customer_dialog.topic", params["topic_id"], _("topic"))
-        user = self._dialog_browse("res.users", params["user_id"], _("responsible"))
+        topic = self._dialog_browse(
+            "customer_dialog.topic", params["topic_id"], self.env._("topic")
+        )
+        user = self._dialog_browse(
+            "res.users", params["user_id"], self.env._("responsible")
+        )
         if user and (not user.active or not user._is_internal()):
             raise ValidationError(
-                _("%(user)s is not an active employee and cannot be responsible.", user=user.name)
+                self.env._(
+                    "%(user)s is not an active employee and cannot be responsible.",
+                    user=user.name,
+                )
             )
-        contact = self._dialog_browse("res.partner", params["contact_id"], _("contact person"))
+        contact = self._dialog_browse(
+            "res.partner", params["contact_id"], self.env._("contact person")
+        )
         if contact and contact.commercial_partner_id != customer:
             raise ValidationError(
-                _(
+                self.env._(
                     "%(contact)s is not a contact of %(customer)s.",
                     contact=contact.display_name,
                     customer=customer.display_name,
@@ -266,12 +287,19 @@ class MailThread(models.AbstractModel):
         attachments = self._dialog_check_attachments(params["attachment_ids"])
         send_content = params["send_content"]
         if send_content is not None and not isinstance(send_content, bool):
-            raise ValidationError(_("send_content must be true, false or empty."))
+            raise ValidationError(
+                self.env._("send_content must be true, false or empty.")
+            )
         try:
             follow_up_date = fields.Date.to_date(params["follow_up_date"] or False)
-            date = fields.Datetime.to_datetime(params["date"] or False) or fields.Datetime.now()
+            date = (
+                fields.Datetime.to_datetime(params["date"] or False)
+                or fields.Datetime.now()
+            )
         except ValueError as error:
-            raise ValidationError(_("Invalid date: %(error)s", error=error)) from error
+            raise ValidationError(
+                self.env._("Invalid date: %(error)s", error=error)
+            ) from error
         return {
             "body": body,
             "subject": subject or False,
@@ -298,7 +326,11 @@ class MailThread(models.AbstractModel):
             )
         if "active" in record._fields and not record.active:
             raise ValidationError(
-                self.env._("The %(label)s %(name)s is archived.", label=label, name=record.display_name)
+                self.env._(
+                    "The %(label)s %(name)s is archived.",
+                    label=label,
+                    name=record.display_name,
+                )
             )
         return record
 
@@ -306,15 +338,20 @@ class MailThread(models.AbstractModel):
         Attachment = self.env["ir.attachment"]
         if not attachment_ids:
             return Attachment
-        if not isinstance(attachment_ids, (list, tuple)) or not all(
+        if not isinstance(attachment_ids, list | tuple) or not all(
             isinstance(a, int) and not isinstance(a, bool) for a in attachment_ids
         ):
-            raise ValidationError(self.env._("Attachments must be given as a list of ids."))
+            raise ValidationError(
+                self.env._("Attachments must be given as a list of ids.")
+            )
         attachments = Attachment.browse(attachment_ids).exists()
         unknown = set(attachment_ids) - set(attachments.ids)
         if unknown or not attachments.has_access("read"):
             raise ValidationError(
-                self.env._("Unknown attachments: %(ids)s.", ids=sorted(unknown) or attachment_ids)
+                self.env._(
+                    "Unknown attachments: %(ids)s.",
+                    ids=sorted(unknown) or attachment_ids,
+                )
             )
         foreign_upload = attachments.sudo().filtered(
             lambda a: a.res_model in COMPOSER_MODELS and a.create_uid != self.env.user
@@ -332,14 +369,21 @@ class MailThread(models.AbstractModel):
     def _get_message_create_valid_field_names(self):
         # mail.message.create() still refuses them outside dialog_post
         return super()._get_message_create_valid_field_names() | {
-            fname for fname in self.env["mail.message"]._fields if fname.startswith("dialog_")
+            fname
+            for fname in self.env["mail.message"]._fields
+            if fname.startswith("dialog_")
         }
 
     @api.model
     def _get_mail_message_access(self, res_ids, operation, model_name=None):
-        if operation == "create" and self.env.context.get("customer_dialog_post") is DIALOG_POST:
+        if (
+            operation == "create"
+            and self.env.context.get("customer_dialog_post") is DIALOG_POST
+        ):
             return "read"
-        return super()._get_mail_message_access(res_ids, operation, model_name=model_name)
+        return super()._get_mail_message_access(
+            res_ids, operation, model_name=model_name
+        )
 
     def _message_post_after_hook(self, message, msg_values):
         """An email from a customer routed here by the mail gateway becomes an
@@ -364,7 +408,9 @@ class MailThread(models.AbstractModel):
                 "dialog_visibility": "customer",
                 "dialog_published": True,
                 "dialog_delivery": "none",
-                "dialog_delivery_info": self.env._("Received by email from %(email)s.", email=author.email),
+                "dialog_delivery_info": self.env._(
+                    "Received by email from %(email)s.", email=author.email
+                ),
                 "dialog_channel": "email",
                 "dialog_direction": "incoming",
                 "dialog_reference_model": self._name,

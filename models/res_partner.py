@@ -22,7 +22,7 @@ class ResPartner(models.Model):
         string="Blocked",
         tracking=True,
         copy=False,
-        help="Blocked customers are shown with a warning everywhere they are dealt with.",
+        help="Blocked customers are shown with a warning wherever they are dealt with.",
     )
     dialog_block_reason = fields.Text(string="Block Reason", tracking=True, copy=False)
     dialog_blocked_date = fields.Date(string="Blocked Since", copy=False)
@@ -44,7 +44,9 @@ class ResPartner(models.Model):
 
     def _search_dialog_portal_access(self, operator, value):
         if operator not in ("=", "!="):
-            raise UserError(self.env._("Portal access can only be searched with = or !=."))
+            raise UserError(
+                self.env._("Portal access can only be searched with = or !=.")
+            )
         portal_partners = (
             self.env["res.users"]
             .sudo()
@@ -75,7 +77,7 @@ class ResPartner(models.Model):
         Message = self.env["mail.message"]
         for partner in self:
             partner.dialog_message_ids = Message.search(
-                partner._dialog_messages_domain() + [("dialog_archived", "=", False)],
+                [*partner._dialog_messages_domain(), ("dialog_archived", "=", False)],
                 order="date desc, id desc",
                 limit=20,
             )
@@ -91,7 +93,9 @@ class ResPartner(models.Model):
             "customer_dialog.mail_message_dialog_action"
         )
         customer = self.commercial_partner_id
-        action["name"] = self.env._("Dialog: %(customer)s", customer=customer.display_name)
+        action["name"] = self.env._(
+            "Dialog: %(customer)s", customer=customer.display_name
+        )
         action["domain"] = self._dialog_messages_domain()
         action["context"] = {
             "default_partner_id": customer.id,
@@ -129,11 +133,16 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id, "default_mode": mode},
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_mode": mode,
+            },
         }
 
     def _dialog_check_manager(self):
         if not self.env.user.has_group("customer_dialog.group_customer_dialog_manager"):
             raise AccessError(
-                self.env._("Only Customer Dialog managers may block or unblock customers.")
+                self.env._(
+                    "Only Customer Dialog managers may block or unblock customers."
+                )
             )

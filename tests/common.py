@@ -37,14 +37,28 @@ class DialogCase(MailCommon):
             }
         )
         cls.customer_no_portal = Partner.create(
-            {"name": "Bäckerei Ohneportal", "is_company": True, "email": "info@ohneportal.example.com"}
+            {
+                "name": "Bäckerei Ohneportal",
+                "is_company": True,
+                "email": "info@ohneportal.example.com",
+            }
         )
-        cls.customer_no_email = Partner.create({"name": "Klaus Ohnemail", "phone": "+49 711 1"})
+        cls.customer_no_email = Partner.create(
+            {"name": "Klaus Ohnemail", "phone": "+49 711 1"}
+        )
         cls.other_customer = Partner.create(
-            {"name": "Fremdfirma AG", "is_company": True, "email": "info@fremdfirma.example.com"}
+            {
+                "name": "Fremdfirma AG",
+                "is_company": True,
+                "email": "info@fremdfirma.example.com",
+            }
         )
         cls.other_contact = Partner.create(
-            {"name": "Olga Other", "parent_id": cls.other_customer.id, "email": "olga@fremdfirma.example.com"}
+            {
+                "name": "Olga Other",
+                "parent_id": cls.other_customer.id,
+                "email": "olga@fremdfirma.example.com",
+            }
         )
         cls.user_portal = cls._portal_user(cls.contact, "karl.portal")
         cls.user_portal_other = cls._portal_user(cls.other_contact, "olga.portal")
@@ -73,4 +87,6 @@ class DialogCase(MailCommon):
         return self.env["mail.message"].browse(message_id)
 
     def sent_emails_to(self, email):
-        return [mail for mail in self._mails if any(email in to for to in mail["email_to"])]
+        return [
+            mail for mail in self._mails if any(email in to for to in mail["email_to"])
+        ]

@@ -13,7 +13,9 @@ class TestComposer(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
 
     def _form(self, **context):
@@ -28,8 +30,12 @@ class TestComposer(DialogCase):
             self.assertEqual(form.contact_id, self.contact)
             self.assertEqual(form.user_id, self.user_employee)
             form.topic_id = self.topic_contract
-            self.assertEqual(form.visibility, "customer", "the topic proposes the visibility")
-            self.assertTrue(form.show_send_content, "the contact has email and portal access")
+            self.assertEqual(
+                form.visibility, "customer", "the topic proposes the visibility"
+            )
+            self.assertTrue(
+                form.show_send_content, "the contact has email and portal access"
+            )
             self.assertFalse(form.send_content, "from the contact's flag")
             self.assertIn("Notice without content", form.delivery_preview)
             form.send_content = True
@@ -46,11 +52,15 @@ class TestComposer(DialogCase):
         self.assertEqual(message.dialog_delivery, "content")
         self.assertEqual(result["params"]["message"], message.dialog_delivery_info)
         self.assertEqual(result["params"]["type"], "success")
-        self.assertEqual(result["params"]["next"], {"type": "ir.actions.act_window_close"})
+        self.assertEqual(
+            result["params"]["next"], {"type": "ir.actions.act_window_close"}
+        )
 
     def test_from_chatter_of_order(self):
         with self.mock_mail_gateway():
-            form = self._form(default_res_model="sale.order", default_res_id=self.order.id)
+            form = self._form(
+                default_res_model="sale.order", default_res_id=self.order.id
+            )
             self.assertEqual(form.partner_id, self.customer)
             self.assertEqual(form.reference_name, self.order.display_name)
             self.assertEqual(form.visibility, "internal")
@@ -76,7 +86,9 @@ class TestComposer(DialogCase):
             result = form.save().action_post()
         self.assertEqual(result["params"]["type"], "warning")
         self.assertIn("saved as an internal message", result["params"]["message"])
-        message = self.env["mail.message"].search([("dialog_partner_id", "=", self.customer_no_email.id)])
+        message = self.env["mail.message"].search(
+            [("dialog_partner_id", "=", self.customer_no_email.id)]
+        )
         self.assertEqual(message.dialog_visibility, "internal")
 
     def test_attachments_uploaded_in_composer(self):
@@ -93,14 +105,22 @@ class TestComposer(DialogCase):
             )
         )
         with self.mock_mail_gateway():
-            form = self._form(default_res_model="res.partner", default_res_id=self.customer_no_portal.id)
+            form = self._form(
+                default_res_model="res.partner",
+                default_res_id=self.customer_no_portal.id,
+            )
             form.visibility = "customer"
             form.body = "<p>Anbei der Brief</p>"
             form.attachment_ids.add(attachment)
             form.save().action_post()
-        message = self.env["mail.message"].search([("dialog_partner_id", "=", self.customer_no_portal.id)])
+        message = self.env["mail.message"].search(
+            [("dialog_partner_id", "=", self.customer_no_portal.id)]
+        )
         self.assertEqual(message.attachment_ids, attachment)
-        self.assertEqual((attachment.res_model, attachment.res_id), ("res.partner", self.customer_no_portal.id))
+        self.assertEqual(
+            (attachment.res_model, attachment.res_id),
+            ("res.partner", self.customer_no_portal.id),
+        )
         self.assertEqual(self._mails[0]["attachments"][0][0], "brief.pdf")
 
     def test_template_fills_subject_and_body(self):
@@ -109,22 +129,31 @@ class TestComposer(DialogCase):
                 "name": "Terminbestätigung",
                 "model_id": self.env["ir.model"]._get_id("res.partner"),
                 "subject": "Termin für {{ object.name }}",
-                "body_html": "<p>Guten Tag <t t-out='object.name'/>, Ihr Termin steht.</p>",
+                "body_html": "<p>Guten Tag <t t-out='object.name'/>, "
+                "Ihr Termin steht.</p>",
             }
         )
-        form = self._form(default_res_model="res.partner", default_res_id=self.customer.id)
+        form = self._form(
+            default_res_model="res.partner", default_res_id=self.customer.id
+        )
         form.template_id = template
         self.assertEqual(form.subject, f"Termin für {self.customer.name}")
         self.assertIn(f"Guten Tag {self.customer.name}", form.body)
 
     def test_blocked_customer_banner(self):
-        self.customer.sudo().write({"dialog_blocked": True, "dialog_block_reason": "Hausverbot"})
-        form = self._form(default_res_model="res.partner", default_res_id=self.customer.id)
+        self.customer.sudo().write(
+            {"dialog_blocked": True, "dialog_block_reason": "Hausverbot"}
+        )
+        form = self._form(
+            default_res_model="res.partner", default_res_id=self.customer.id
+        )
         self.assertTrue(form.partner_blocked)
         self.assertEqual(form.partner_block_reason, "Hausverbot")
 
     def test_empty_body_refused(self):
-        form = self._form(default_res_model="res.partner", default_res_id=self.customer.id)
+        form = self._form(
+            default_res_model="res.partner", default_res_id=self.customer.id
+        )
         composer = form.save()
         with self.assertRaisesRegex(UserError, "empty"):
             composer.action_post()
@@ -136,34 +165,42 @@ class TestBlocking(DialogCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": reason})
         )
         return wizard.action_confirm()
 
     def test_block_and_unblock_logged(self):
-        self._wizard(self.contact, "block", self.user_manager, "Verstoß gegen die Hausordnung")
+        self._wizard(
+            self.contact, "block", self.user_manager, "Verstoß gegen die Hausordnung"
+        )
         self.assertTrue(self.customer.dialog_blocked)
-        self.assertEqual(self.customer.dialog_block_reason, "Verstoß gegen die Hausordnung")
+        self.assertEqual(
+            self.customer.dialog_block_reason, "Verstoß gegen die Hausordnung"
+        )
         self.assertTrue(self.customer.dialog_blocked_date)
         log = self.customer.message_ids.filtered("dialog_visibility")
         self.assertEqual(log.dialog_visibility, "internal")
-        self.assertEqual(log.dialog_topic_id, self.env.ref("customer_dialog.topic_blocking"))
+        self.assertEqual(
+            log.dialog_topic_id, self.env.ref("customer_dialog.topic_blocking")
+        )
         self.assertEqual(log.author_id, self.user_manager.partner_id)
         self.assertIn("Hausordnung", log.body)
 
         self._wizard(self.customer, "unblock", self.user_manager, "Gespräch geführt")
         self.assertFalse(self.customer.dialog_blocked)
         self.assertFalse(self.customer.dialog_block_reason)
-        self.assertEqual(len(self.customer.message_ids.filtered("dialog_visibility")), 2)
+        self.assertEqual(
+            len(self.customer.message_ids.filtered("dialog_visibility")), 2
+        )
 
     def test_only_managers_block(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.user_employee).action_dialog_block()
         with self.assertRaises(AccessError):
-            self.env["customer_dialog.block.wizard"].with_user(self.user_employee).create(
-                {"partner_id": self.customer.id, "mode": "block", "reason": "x"}
-            )
+            self.env["customer_dialog.block.wizard"].with_user(
+                self.user_employee
+            ).create({"partner_id": self.customer.id, "mode": "block", "reason": "x"})
         self.assertFalse(self.customer.dialog_blocked)
 
     def test_block_needs_reason(self):
@@ -172,5 +209,7 @@ class TestBlocking(DialogCase):
         self.assertFalse(self.customer.dialog_blocked)
 
     def test_banner_in_partner_form(self):
-        arch = self.customer.with_user(self.user_employee).get_view(view_type="form")["arch"]
+        arch = self.customer.with_user(self.user_employee).get_view(view_type="form")[
+            "arch"
+        ]
         self.assertIn("o_customer_dialog_blocked", arch)

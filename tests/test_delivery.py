@@ -12,19 +12,29 @@ class TestDeliveryRules(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-        cls.order_no_portal = cls.env["sale.order"].create({"partner_id": cls.customer_no_portal.id})
-        cls.order_no_email = cls.env["sale.order"].create({"partner_id": cls.customer_no_email.id})
+        cls.order_no_portal = cls.env["sale.order"].create(
+            {"partner_id": cls.customer_no_portal.id}
+        )
+        cls.order_no_email = cls.env["sale.order"].create(
+            {"partner_id": cls.customer_no_email.id}
+        )
 
     def _attachment(self, name="vertrag.pdf"):
-        return self.env["ir.attachment"].with_user(self.user_employee).create(
-            {
-                "name": name,
-                "datas": base64.b64encode(b"%PDF-1.4 contract"),
-                "res_model": "customer_dialog.composer",
-                "res_id": 0,
-            }
+        return (
+            self.env["ir.attachment"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": name,
+                    "datas": base64.b64encode(b"%PDF-1.4 contract"),
+                    "res_model": "customer_dialog.composer",
+                    "res_id": 0,
+                }
+            )
         )
 
     def assertNoEmailCarries(self, text):
@@ -39,7 +49,9 @@ class TestDeliveryRules(DialogCase):
     def test_internal_on_customer_and_order(self):
         for record in (self.customer, self.order):
             with self.subTest(record=record._name), self.mock_mail_gateway():
-                message = self.post(record, SECRET, visibility="internal", channel="phone")
+                message = self.post(
+                    record, SECRET, visibility="internal", channel="phone"
+                )
                 self.assertEqual(message.model, record._name)
                 self.assertEqual(message.res_id, record.id)
                 self.assertEqual(message.dialog_partner_id, self.customer)
@@ -97,16 +109,23 @@ class TestDeliveryRules(DialogCase):
                 self.assertEqual(message.dialog_visibility, "customer")
                 self.assertTrue(message.dialog_published)
                 self.assertFalse(message.is_internal)
-                self.assertEqual(message.subtype_id, self.env.ref("customer_dialog.mt_dialog_customer"))
+                self.assertEqual(
+                    message.subtype_id,
+                    self.env.ref("customer_dialog.mt_dialog_customer"),
+                )
                 self.assertEqual(message.dialog_delivery, "content")
                 self.assertEqual(message.dialog_delivery_state, "sent")
-                self.assertEqual(attachment.res_model, record._name, "upload bound to the reference")
+                self.assertEqual(
+                    attachment.res_model, record._name, "upload bound to the reference"
+                )
                 emails = self.sent_emails_to(self.customer_no_portal.email)
                 self.assertEqual(len(emails), 1)
                 self.assertEqual(len(self._mails), 1, "nobody else gets it")
                 self.assertIn("Vertraulich", emails[0]["body"])
                 self.assertEqual(emails[0]["subject"], "Ihr Vertrag")
-                self.assertEqual([a[0] for a in emails[0]["attachments"]], ["vertrag.pdf"])
+                self.assertEqual(
+                    [a[0] for a in emails[0]["attachments"]], ["vertrag.pdf"]
+                )
 
     # ------------------------------------------------------------------
     # customer, email and portal access: content or notice
@@ -140,7 +159,9 @@ class TestDeliveryRules(DialogCase):
     def test_portal_customer_content_by_flag(self):
         self.contact.dialog_mail_content = True
         with self.mock_mail_gateway():
-            message = self.post(self.order, SECRET, visibility="customer", contact_id=self.contact.id)
+            message = self.post(
+                self.order, SECRET, visibility="customer", contact_id=self.contact.id
+            )
         self.assertEqual(message.dialog_delivery, "content")
         self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
 
@@ -148,7 +169,11 @@ class TestDeliveryRules(DialogCase):
         self.contact.dialog_mail_content = True
         with self.mock_mail_gateway():
             notice = self.post(
-                self.customer, SECRET, visibility="customer", contact_id=self.contact.id, send_content=False
+                self.customer,
+                SECRET,
+                visibility="customer",
+                contact_id=self.contact.id,
+                send_content=False,
             )
         self.assertEqual(notice.dialog_delivery, "notice")
         self.assertNoEmailCarries("Vertraulich")
@@ -156,7 +181,11 @@ class TestDeliveryRules(DialogCase):
         self.contact.dialog_mail_content = False
         with self.mock_mail_gateway():
             content = self.post(
-                self.customer, SECRET, visibility="customer", contact_id=self.contact.id, send_content=True
+                self.customer,
+                SECRET,
+                visibility="customer",
+                contact_id=self.contact.id,
+                send_content=True,
             )
         self.assertEqual(content.dialog_delivery, "content")
         self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
@@ -175,7 +204,9 @@ class TestDeliveryRules(DialogCase):
         followers do not receive the content."""
         self.order.message_subscribe(partner_ids=self.other_contact.ids)
         with self.mock_mail_gateway():
-            self.post(self.order, SECRET, visibility="customer", contact_id=self.contact.id)
+            self.post(
+                self.order, SECRET, visibility="customer", contact_id=self.contact.id
+            )
         self.assertFalse(self.sent_emails_to(self.other_contact.email))
         self.assertNoEmailCarries("Vertraulich")
 
@@ -208,7 +239,9 @@ class TestDeliveryRules(DialogCase):
         self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
         self.contact.lang = "de_DE"
         with self.mock_mail_gateway():
-            self.post(self.customer, SECRET, visibility="customer", contact_id=self.contact.id)
+            self.post(
+                self.customer, SECRET, visibility="customer", contact_id=self.contact.id
+            )
         notice = self.sent_emails_to(self.contact.email)[0]
         self.assertIn("Kundenportal", notice["subject"])
         self.assertIn("Nachricht lesen", notice["body"])
@@ -218,8 +251,16 @@ class TestDeliveryRules(DialogCase):
     # ------------------------------------------------------------------
 
     def test_smtp_failure_keeps_message_and_resend_works(self):
-        with self.mock_mail_gateway(), patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")):
-            message = self.post(self.customer_no_portal, SECRET, visibility="customer", subject="Wichtig")
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            message = self.post(
+                self.customer_no_portal,
+                SECRET,
+                visibility="customer",
+                subject="Wichtig",
+            )
         self.assertTrue(message.exists())
         self.assertEqual(message.dialog_delivery, "content")
         self.assertEqual(message.dialog_delivery_state, "failed")
@@ -233,7 +274,7 @@ class TestDeliveryRules(DialogCase):
             wizard = (
                 self.env["mail.resend.message"]
                 .with_user(self.user_employee)
-                .with_context(action["context"])
+                .with_context(**action["context"])
                 .create({})
             )
             wizard.resend_mail_action()
@@ -260,7 +301,9 @@ class TestDeliveryRules(DialogCase):
             message = self.post(self.customer_no_portal, SECRET, visibility="customer")
         notification = message.dialog_delivery_message_id.notification_ids
         self.assertEqual(notification.notification_status, "sent")
-        notification.write({"notification_status": "bounce", "failure_type": "mail_bounce"})
+        notification.write(
+            {"notification_status": "bounce", "failure_type": "mail_bounce"}
+        )
         self.assertEqual(message.dialog_delivery_state, "failed")
 
     def test_resend_refused_when_not_failed(self):

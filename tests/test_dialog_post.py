@@ -11,11 +11,15 @@ class TestDialogPost(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
 
     def _dialog_count(self):
-        return self.env["mail.message"].search_count([("dialog_visibility", "!=", False)])
+        return self.env["mail.message"].search_count(
+            [("dialog_visibility", "!=", False)]
+        )
 
     def test_customer_of_records(self):
         self.assertEqual(self.contact._dialog_get_customer(), self.customer)
@@ -58,7 +62,9 @@ class TestDialogPost(DialogCase):
         self.assertIn("Zeile eins<br>Zeile zwei: 3 &lt; 4 &amp; mehr", message.body)
 
     def test_html_body_sanitised(self):
-        message = self.post(self.customer, '<p onclick="x()">Hallo<script>alert(1)</script></p>')
+        message = self.post(
+            self.customer, '<p onclick="x()">Hallo<script>alert(1)</script></p>'
+        )
         self.assertNotIn("<script", message.body)
         self.assertNotIn("onclick", message.body)
 
@@ -89,11 +95,21 @@ class TestDialogPost(DialogCase):
 
     def test_bad_input_refused_and_nothing_stored(self):
         other_company_topic = self.env["customer_dialog.topic"].create(
-            {"name": "Fremd", "company_id": self.env["res.company"].create({"name": "Andere"}).id}
+            {
+                "name": "Fremd",
+                "company_id": self.env["res.company"].create({"name": "Andere"}).id,
+            }
         )
-        archived_topic = self.env["customer_dialog.topic"].create({"name": "Alt", "active": False})
+        archived_topic = self.env["customer_dialog.topic"].create(
+            {"name": "Alt", "active": False}
+        )
         portal_attachment = self.env["ir.attachment"].create(
-            {"name": "fremd.txt", "raw": b"x", "res_model": "customer_dialog.composer", "res_id": 0}
+            {
+                "name": "fremd.txt",
+                "raw": b"x",
+                "res_model": "customer_dialog.composer",
+                "res_id": 0,
+            }
         )
         cases = [
             ({"visibility": "public"}, ValidationError, "not a valid visibility"),
@@ -104,11 +120,23 @@ class TestDialogPost(DialogCase):
             ({"topic_id": archived_topic.id}, ValidationError, "archived"),
             ({"topic_id": "Allgemein"}, ValidationError, "by its id"),
             ({"user_id": 999999}, ValidationError, "Unknown responsible"),
-            ({"user_id": self.user_portal.id}, ValidationError, "not an active employee"),
+            (
+                {"user_id": self.user_portal.id},
+                ValidationError,
+                "not an active employee",
+            ),
             ({"contact_id": 999999}, ValidationError, "Unknown contact"),
-            ({"contact_id": self.other_contact.id}, ValidationError, "is not a contact of"),
+            (
+                {"contact_id": self.other_contact.id},
+                ValidationError,
+                "is not a contact of",
+            ),
             ({"attachment_ids": [999999]}, ValidationError, "Unknown attachments"),
-            ({"attachment_ids": portal_attachment.ids}, ValidationError, "Unknown attachments"),
+            (
+                {"attachment_ids": portal_attachment.ids},
+                ValidationError,
+                "Unknown attachments",
+            ),
             ({"follow_up_date": "next tuesday"}, ValidationError, "Invalid date"),
             ({"send_content": "yes"}, ValidationError, "send_content"),
             ({"body": ""}, ValidationError, "empty"),
@@ -118,7 +146,10 @@ class TestDialogPost(DialogCase):
         before = self._dialog_count()
         for kwargs, error, pattern in cases:
             body = kwargs.pop("body", "Text")
-            with self.subTest(kwargs=kwargs, body=body), self.assertRaisesRegex(error, pattern):
+            with (
+                self.subTest(kwargs=kwargs, body=body),
+                self.assertRaisesRegex(error, pattern),
+            ):
                 self.post(self.customer, body, **kwargs)
         self.assertEqual(self._dialog_count(), before)
 
@@ -130,7 +161,9 @@ class TestDialogPost(DialogCase):
         self.assertEqual(self._dialog_count(), before)
 
     def test_no_read_access_refused(self):
-        self.user_employee.groups_id -= self.env.ref("sales_team.group_sale_salesman_all_leads")
+        self.user_employee.groups_id -= self.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         self.user_employee.groups_id -= self.env.ref("sales_team.group_sale_salesman")
         with self.assertRaises(AccessError):
             self.post(self.order, "Fremder Auftrag")

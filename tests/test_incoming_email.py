@@ -24,7 +24,9 @@ class TestIncomingEmail(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
 
     def _reply(self, message, email_from, msg_id="<reply-1@kundenfirma.example.com>"):
@@ -42,7 +44,12 @@ class TestIncomingEmail(DialogCase):
     def test_reply_to_order_message(self):
         self.contact.dialog_mail_content = True
         with self.mock_mail_gateway():
-            sent = self.post(self.order, "Neuer Vertrag?", visibility="customer", contact_id=self.contact.id)
+            sent = self.post(
+                self.order,
+                "Neuer Vertrag?",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
         with self.mock_mail_gateway():
             received = self._reply(sent, self.contact.email_formatted)
         self.assertEqual(received.model, "sale.order")
@@ -62,8 +69,14 @@ class TestIncomingEmail(DialogCase):
 
     def test_reply_to_customer_message(self):
         with self.mock_mail_gateway():
-            sent = self.post(self.customer_no_portal, "Ihre Anfrage", visibility="customer")
-            received = self._reply(sent, self.customer_no_portal.email_formatted, "<reply-2@ohneportal.example.com>")
+            sent = self.post(
+                self.customer_no_portal, "Ihre Anfrage", visibility="customer"
+            )
+            received = self._reply(
+                sent,
+                self.customer_no_portal.email_formatted,
+                "<reply-2@ohneportal.example.com>",
+            )
         self.assertEqual(received.model, "res.partner")
         self.assertEqual(received.dialog_partner_id, self.customer_no_portal)
         self.assertFalse(received.dialog_contact_id)
@@ -71,14 +84,27 @@ class TestIncomingEmail(DialogCase):
 
     def test_email_from_employee_not_classified(self):
         with self.mock_mail_gateway():
-            sent = self.post(self.customer_no_portal, "Ihre Anfrage", visibility="customer")
-            received = self._reply(sent, self.user_manager.email_formatted, "<reply-3@test.example.com>")
+            sent = self.post(
+                self.customer_no_portal, "Ihre Anfrage", visibility="customer"
+            )
+            received = self._reply(
+                sent, self.user_manager.email_formatted, "<reply-3@test.example.com>"
+            )
         self.assertTrue(received)
         self.assertFalse(received.dialog_visibility)
 
     def test_email_from_other_customer_not_classified(self):
         with self.mock_mail_gateway():
-            sent = self.post(self.order, "Nur für Karl", visibility="customer", contact_id=self.contact.id)
-            received = self._reply(sent, self.other_contact.email_formatted, "<reply-4@fremdfirma.example.com>")
+            sent = self.post(
+                self.order,
+                "Nur für Karl",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+            received = self._reply(
+                sent,
+                self.other_contact.email_formatted,
+                "<reply-4@fremdfirma.example.com>",
+            )
         self.assertTrue(received)
         self.assertFalse(received.dialog_visibility)

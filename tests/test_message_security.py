@@ -22,12 +22,21 @@ class TestMessageSecurity(DialogCase):
     def setUp(self):
         super().setUp()
         with self.mock_mail_gateway():
-            self.internal = self.post(self.customer, "Interne Notiz: Kunde zahlt schlecht")
-            self.published = self.post(
-                self.customer, "Ihr Vertrag wurde verlängert", visibility="customer", contact_id=self.contact.id
+            self.internal = self.post(
+                self.customer, "Interne Notiz: Kunde zahlt schlecht"
             )
-            self.foreign = self.post(self.other_customer, "Fremde Nachricht", visibility="customer")
-            self.undelivered_customer = self.post(self.customer_no_email, "Kein Versand", visibility="customer")
+            self.published = self.post(
+                self.customer,
+                "Ihr Vertrag wurde verlängert",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+            self.foreign = self.post(
+                self.other_customer, "Fremde Nachricht", visibility="customer"
+            )
+            self.undelivered_customer = self.post(
+                self.customer_no_email, "Kein Versand", visibility="customer"
+            )
 
     # ------------------------------------------------------------------
     # Portal users
@@ -40,11 +49,23 @@ class TestMessageSecurity(DialogCase):
         self.assertEqual(Message.search_count([("id", "=", self.internal.id)]), 0)
         self.assertFalse(Message.search([("body", "ilike", "zahlt schlecht")]))
         self.assertEqual(
-            Message.search_count([("dialog_partner_id", "=", self.customer.id), ("dialog_visibility", "=", "internal")]),
+            Message.search_count(
+                [
+                    ("dialog_partner_id", "=", self.customer.id),
+                    ("dialog_visibility", "=", "internal"),
+                ]
+            ),
             0,
         )
-        groups = Message.read_group([("dialog_visibility", "!=", False)], ["dialog_visibility"], ["dialog_visibility"])
-        self.assertEqual([(g["dialog_visibility"], g["dialog_visibility_count"]) for g in groups], [("customer", 1)])
+        groups = Message.read_group(
+            [("dialog_visibility", "!=", False)],
+            ["dialog_visibility"],
+            ["dialog_visibility"],
+        )
+        self.assertEqual(
+            [(g["dialog_visibility"], g["dialog_visibility_count"]) for g in groups],
+            [("customer", 1)],
+        )
 
     def test_portal_read_by_id_refused(self):
         for message in (self.internal, self.foreign):
@@ -60,7 +81,9 @@ class TestMessageSecurity(DialogCase):
         with self.assertRaises(AccessError):
             self.published.with_user(self.user_portal).read(["body"])
         self.published.with_user(self.user_employee).action_dialog_publish()
-        self.assertEqual(Message.search([("id", "=", self.published.id)]), self.published)
+        self.assertEqual(
+            Message.search([("id", "=", self.published.id)]), self.published
+        )
 
     def test_internal_email_type_message_hidden(self):
         """mail only hides internal *comments* from a read by id; dialog
@@ -72,20 +95,30 @@ class TestMessageSecurity(DialogCase):
     def test_get_with_access_respects_publication(self):
         Message = self.env["mail.message"].with_user(self.user_portal)
         self.assertFalse(Message._get_with_access(self.internal.id, "read"))
-        self.assertEqual(Message._get_with_access(self.published.id, "read"), self.published)
+        self.assertEqual(
+            Message._get_with_access(self.published.id, "read"), self.published
+        )
 
     def test_portal_cannot_post_or_create_dialog_messages(self):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.user_portal).dialog_post("Ich bin ein Kunde")
         with self.assertRaises(UserError):
             self.env["mail.message"].with_user(self.user_portal).create(
-                {"model": "res.partner", "res_id": self.customer.id, "body": "x", "dialog_visibility": "customer"}
+                {
+                    "model": "res.partner",
+                    "res_id": self.customer.id,
+                    "body": "x",
+                    "dialog_visibility": "customer",
+                }
             )
 
     def test_direct_create_needs_dialog_post(self):
         Message = self.env["mail.message"].with_user(self.user_employee)
         for context in ({}, {"customer_dialog_post": True}):
-            with self.subTest(context=context), self.assertRaisesRegex(UserError, "dialog_post"):
+            with (
+                self.subTest(context=context),
+                self.assertRaisesRegex(UserError, "dialog_post"),
+            ):
                 Message.with_context(**context).create(
                     {
                         "model": "res.partner",
@@ -102,14 +135,18 @@ class TestMessageSecurity(DialogCase):
     # ------------------------------------------------------------------
 
     def test_posting_needs_read_not_write(self):
-        self.assertFalse(self.customer.with_user(self.user_employee).has_access("write"))
+        self.assertFalse(
+            self.customer.with_user(self.user_employee).has_access("write")
+        )
         message = self.post(self.customer, "Nur Leserechte", user=self.user_employee)
         self.assertEqual(message.author_id, self.partner_employee)
         self.assertEqual(message.create_uid, self.user_employee)
 
     def test_only_author_or_manager_edits(self):
         with self.assertRaises(AccessError):
-            self.internal.with_user(self.user_employee_2).write({"body": "<p>gefälscht</p>"})
+            self.internal.with_user(self.user_employee_2).write(
+                {"body": "<p>gefälscht</p>"}
+            )
         with self.assertRaises(AccessError):
             self.internal.with_user(self.user_employee_2).unlink()
         self.internal.with_user(self.user_employee).write({"subject": "Vom Autor"})
@@ -126,7 +163,10 @@ class TestMessageSecurity(DialogCase):
                 {"dialog_visibility": "internal"},
                 {"dialog_partner_id": self.other_customer.id},
             ):
-                with self.subTest(user=user.login, values=values), self.assertRaises(UserError):
+                with (
+                    self.subTest(user=user.login, values=values),
+                    self.assertRaises(UserError),
+                ):
                     self.published.with_user(user).write(values)
         self.assertIn("verlängert", self.published.body)
         # topic, follow-up and publication may still change
@@ -137,22 +177,38 @@ class TestMessageSecurity(DialogCase):
 
     def test_visibility_changes_tracked(self):
         self.published.with_user(self.user_employee).action_dialog_unpublish()
-        self.internal.with_user(self.user_employee).write({"dialog_visibility": "customer"})
+        self.internal.with_user(self.user_employee).write(
+            {"dialog_visibility": "customer"}
+        )
         logs = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", self.customer.id), ("tracking_value_ids", "!=", False)]
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.customer.id),
+                ("tracking_value_ids", "!=", False),
+            ]
         )
         changes = {
-            (t.field_id.name, t.old_value_integer, t.new_value_integer, t.old_value_char, t.new_value_char)
+            (
+                t.field_id.name,
+                t.old_value_integer,
+                t.new_value_integer,
+                t.old_value_char,
+                t.new_value_char,
+            )
             for t in logs.tracking_value_ids
         }
         self.assertIn(("dialog_published", 1, 0, False, False), changes)
-        self.assertIn(("dialog_visibility", 0, 0, "Internal", "For the customer"), changes)
+        self.assertIn(
+            ("dialog_visibility", 0, 0, "Internal", "For the customer"), changes
+        )
         self.assertTrue(all(log.author_id == self.partner_employee for log in logs))
         self.assertFalse(self.internal.is_internal, "now public for the customer")
 
     def test_visibility_customer_needs_email(self):
         with self.assertRaisesRegex(UserError, "no email address"):
-            self.undelivered_customer.with_user(self.user_employee).write({"dialog_visibility": "customer"})
+            self.undelivered_customer.with_user(self.user_employee).write(
+                {"dialog_visibility": "customer"}
+            )
 
     def test_unknown_selection_values(self):
         with self.assertRaisesRegex(Exception, "not a valid value"):

@@ -11,14 +11,23 @@ class TestOverview(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
 
     def setUp(self):
         super().setUp()
         with self.mock_mail_gateway():
-            self.on_customer = self.post(self.customer, "Am Kunden", channel="phone", topic_id=self.topic_general.id)
-            self.on_contact = self.post(self.contact, "Am Kontakt", channel="letter", direction="incoming")
+            self.on_customer = self.post(
+                self.customer,
+                "Am Kunden",
+                channel="phone",
+                topic_id=self.topic_general.id,
+            )
+            self.on_contact = self.post(
+                self.contact, "Am Kontakt", channel="letter", direction="incoming"
+            )
             self.on_order = self.post(
                 self.order,
                 "Am Auftrag",
@@ -33,7 +42,9 @@ class TestOverview(DialogCase):
 
     def test_count_covers_contacts_and_references(self):
         self.assertEqual(self.customer.dialog_message_count, 3)
-        self.assertEqual(self.contact.dialog_message_count, 3, "a contact shows its company's file")
+        self.assertEqual(
+            self.contact.dialog_message_count, 3, "a contact shows its company's file"
+        )
         self.assertEqual(self.other_customer.dialog_message_count, 1)
         self.assertEqual(
             self.customer.with_user(self.user_employee).dialog_message_ids,
@@ -43,14 +54,18 @@ class TestOverview(DialogCase):
     def test_open_messages_action(self):
         action = self.contact.action_dialog_open_messages()
         self.assertEqual(action["res_model"], "mail.message")
-        found = self.env["mail.message"].with_user(self.user_employee).search(action["domain"])
+        found = (
+            self.env["mail.message"]
+            .with_user(self.user_employee)
+            .search(action["domain"])
+        )
         self.assertEqual(found, self.on_customer | self.on_contact | self.on_order)
         views = [view_type for _view_id, view_type in action["views"]]
         self.assertEqual(views, ["list", "kanban", "form", "pivot", "graph"])
 
     def _filter_domain(self, name):
         view = self.env.ref("customer_dialog.mail_message_dialog_view_search")
-        node = [f for f in view.arch_db.split("<filter") if f'name="{name}"' in f][0]
+        node = next(f for f in view.arch_db.split("<filter") if f'name="{name}"' in f)
         raw = node.split('domain="', 1)[1].split('"', 1)[0].replace("&lt;", "<")
         context = {"uid": self.user_employee.id, "context_today": date.today}
         return safe_eval(raw, context)
@@ -64,7 +79,9 @@ class TestOverview(DialogCase):
         everything = self.on_customer | self.on_contact | self.on_order | self.foreign
         self.assertEqual(self._search_filter("filter_mine"), everything)
         self.assertEqual(self._search_filter("filter_customer"), self.on_order)
-        self.assertEqual(self._search_filter("filter_internal"), everything - self.on_order)
+        self.assertEqual(
+            self._search_filter("filter_internal"), everything - self.on_order
+        )
         self.assertEqual(self._search_filter("filter_published"), self.on_order)
         self.assertEqual(self._search_filter("filter_incoming"), self.on_contact)
         self.assertEqual(self._search_filter("filter_phone"), self.on_customer)
@@ -79,7 +96,9 @@ class TestOverview(DialogCase):
     def test_group_by_reference_and_topic(self):
         Message = self.env["mail.message"].with_user(self.user_employee)
         domain = [("dialog_partner_id", "=", self.customer.id)]
-        by_type = dict(Message._read_group(domain, ["dialog_reference_model"], ["__count"]))
+        by_type = dict(
+            Message._read_group(domain, ["dialog_reference_model"], ["__count"])
+        )
         self.assertEqual(by_type, {"res.partner": 2, "sale.order": 1})
         by_topic = dict(Message._read_group(domain, ["dialog_topic_id"], ["__count"]))
         self.assertEqual(by_topic[self.topic_general], 1)
@@ -92,10 +111,14 @@ class TestOverview(DialogCase):
             view = self.env.ref(f"customer_dialog.mail_message_dialog_view_{view_type}")
             arch = Message.get_view(view.id, view_type)["arch"]
             self.assertIn("dialog_", arch)
-        partner_arch = self.customer.with_user(self.user_employee).get_view(view_type="form")["arch"]
+        partner_arch = self.customer.with_user(self.user_employee).get_view(
+            view_type="form"
+        )["arch"]
         self.assertIn("action_dialog_open_messages", partner_arch)
         self.assertIn("dialog_message_ids", partner_arch)
 
     def test_reference_opens(self):
         action = self.on_order.action_dialog_open_reference()
-        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", self.order.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("sale.order", self.order.id)
+        )

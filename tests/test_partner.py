@@ -38,7 +38,9 @@ class TestPartner(DialogCase):
 
     def test_portal_access_of_contact_not_company(self):
         self.assertTrue(self.contact.dialog_portal_access)
-        self.assertFalse(self.customer.dialog_portal_access, "the company itself has no user")
+        self.assertFalse(
+            self.customer.dialog_portal_access, "the company itself has no user"
+        )
 
     def test_internal_user_is_not_portal_access(self):
         self.assertFalse(self.user_employee.partner_id.dialog_portal_access)

@@ -13,7 +13,9 @@ class TestRpc(HttpCase, DialogCase):
     def _xmlrpc(self, login, model, method, args, kwargs=None):
         uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, login, login, {})
         self.assertTrue(uid, f"{login} can log in")
-        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, uid, login, model, method, args, kwargs or {})
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, login, model, method, args, kwargs or {}
+        )
 
     def test_dialog_post_over_xmlrpc(self):
         with self.mock_mail_gateway():
@@ -22,7 +24,12 @@ class TestRpc(HttpCase, DialogCase):
                 "res.partner",
                 "dialog_post",
                 [[self.customer_no_portal.id], "Anruf über die Telefonanlage"],
-                {"visibility": "customer", "channel": "phone", "direction": "incoming", "subject": "Rückruf"},
+                {
+                    "visibility": "customer",
+                    "channel": "phone",
+                    "direction": "incoming",
+                    "subject": "Rückruf",
+                },
             )
         self.assertIsInstance(message_id, int)
         message = self.env["mail.message"].browse(message_id)
@@ -36,7 +43,14 @@ class TestRpc(HttpCase, DialogCase):
             "mail.message",
             "search_read",
             [[("dialog_partner_id", "=", self.customer_no_portal.id)]],
-            {"fields": ["subject", "dialog_channel", "dialog_visibility", "dialog_delivery_state"]},
+            {
+                "fields": [
+                    "subject",
+                    "dialog_channel",
+                    "dialog_visibility",
+                    "dialog_delivery_state",
+                ]
+            },
         )
         self.assertEqual(
             history,
@@ -56,12 +70,23 @@ class TestRpc(HttpCase, DialogCase):
                 [("mail_message_id", "=", message.dialog_delivery_message_id.id)]
             ).send()
         self.assertEqual(len(self.sent_emails_to(self.customer_no_portal.email)), 1)
-        state = self._xmlrpc("employee", "mail.message", "read", [[message_id], ["dialog_delivery_state"]])
+        state = self._xmlrpc(
+            "employee",
+            "mail.message",
+            "read",
+            [[message_id], ["dialog_delivery_state"]],
+        )
         self.assertEqual(state[0]["dialog_delivery_state"], "sent")
 
     def test_bad_input_over_xmlrpc(self):
         with self.assertRaises(xmlrpc.client.Fault) as error:
-            self._xmlrpc("employee", "res.partner", "dialog_post", [[self.customer.id], "x"], {"channel": "fax"})
+            self._xmlrpc(
+                "employee",
+                "res.partner",
+                "dialog_post",
+                [[self.customer.id], "x"],
+                {"channel": "fax"},
+            )
         self.assertIn("not a valid channel", error.exception.faultString)
 
     def test_dialog_post_over_jsonrpc(self):
@@ -83,7 +108,9 @@ class TestRpc(HttpCase, DialogCase):
             },
         }
         response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
         ).json()
         message = self.env["mail.message"].browse(response["result"])
         self.assertEqual(message.dialog_visibility, "internal")
@@ -92,22 +119,43 @@ class TestRpc(HttpCase, DialogCase):
     def test_portal_user_never_sees_internal_over_rpc(self):
         with self.mock_mail_gateway():
             internal = self.post(self.customer, "Intern: Bonität prüfen")
-            published = self.post(self.customer, "Für Sie", visibility="customer", contact_id=self.contact.id)
+            published = self.post(
+                self.customer,
+                "Für Sie",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
         found = self._xmlrpc(
-            "karl.portal", "mail.message", "search_read", [[]], {"fields": ["body", "dialog_visibility"]}
+            "karl.portal",
+            "mail.message",
+            "search_read",
+            [[]],
+            {"fields": ["body", "dialog_visibility"]},
         )
         ids = [values["id"] for values in found]
         self.assertIn(published.id, ids)
         self.assertNotIn(internal.id, ids)
         self.assertFalse([v for v in found if "Bonität" in (v["body"] or "")])
         count = self._xmlrpc(
-            "karl.portal", "mail.message", "search_count", [[("dialog_visibility", "=", "internal")]]
+            "karl.portal",
+            "mail.message",
+            "search_count",
+            [[("dialog_visibility", "=", "internal")]],
         )
         self.assertEqual(count, 0)
         with self.assertRaises(xmlrpc.client.Fault):
-            self._xmlrpc("karl.portal", "mail.message", "read", [[internal.id], ["body"]])
+            self._xmlrpc(
+                "karl.portal", "mail.message", "read", [[internal.id], ["body"]]
+            )
         with self.assertRaises(xmlrpc.client.Fault):
-            self._xmlrpc("karl.portal", "res.partner", "dialog_post", [[self.customer.id], "Hallo"])
+            self._xmlrpc(
+                "karl.portal",
+                "res.partner",
+                "dialog_post",
+                [[self.customer.id], "Hallo"],
+            )
         # another customer's portal user does not see the published one either
-        other = self._xmlrpc("olga.portal", "mail.message", "search_read", [[]], {"fields": ["id"]})
+        other = self._xmlrpc(
+            "olga.portal", "mail.message", "search_read", [[]], {"fields": ["id"]}
+        )
         self.assertNotIn(published.id, [values["id"] for values in other])

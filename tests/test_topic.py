@@ -69,10 +69,14 @@ class TestTopic(DialogCase):
 
     def test_unknown_visibility_refused(self):
         count = self.Topic.search_count([])
-        with self.assertRaisesRegex(ValidationError, "not a valid value for Default Visibility"):
+        with self.assertRaisesRegex(
+            ValidationError, "not a valid value for Default Visibility"
+        ):
             self.Topic.create({"name": "Kaputt", "default_visibility": "public"})
         self.assertEqual(self.Topic.search_count([]), count)
         topic = self.Topic.create({"name": "Heil"})
-        with self.assertRaisesRegex(ValidationError, "not a valid value for Default Visibility"):
+        with self.assertRaisesRegex(
+            ValidationError, "not a valid value for Default Visibility"
+        ):
             topic.write({"default_visibility": "everyone"})
         self.assertEqual(topic.default_visibility, "internal")

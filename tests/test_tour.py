@@ -14,7 +14,10 @@ class TestComposerTour(HttpCase, DialogCase):
                 login="dialog_manager",
             )
         message = self.env["mail.message"].search(
-            [("dialog_partner_id", "=", customer.id), ("subject", "=", "Vertrag aus der Tour")]
+            [
+                ("dialog_partner_id", "=", customer.id),
+                ("subject", "=", "Vertrag aus der Tour"),
+            ]
         )
         self.assertEqual(message.dialog_visibility, "customer")
         self.assertEqual(message.dialog_delivery, "content")

@@ -14,7 +14,9 @@ class CustomerDialogBlockWizard(models.TransientModel):
     mode = fields.Selection(
         [("block", "Block"), ("unblock", "Lift block")], required=True, default="block"
     )
-    reason = fields.Text(help="Why the customer is blocked or unblocked; logged as an internal message.")
+    reason = fields.Text(
+        help="Why the customer is blocked or unblocked; logged as an internal message."
+    )
 
     def action_confirm(self):
         self.ensure_one()
@@ -23,10 +25,14 @@ class CustomerDialogBlockWizard(models.TransientModel):
         reason = (self.reason or "").strip()
         if self.mode == "block":
             if customer.dialog_blocked:
-                raise UserError(self.env._("%(name)s is already blocked.", name=customer.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(name)s is already blocked.", name=customer.display_name
+                    )
+                )
             if not reason:
                 raise UserError(self.env._("Please give the reason for the block."))
-            # sudo: a dialog manager blocks without needing the right to edit master data
+            # sudo: a dialog manager blocks without the right to edit master data
             customer.sudo().write(
                 {
                     "dialog_blocked": True,
@@ -37,9 +43,15 @@ class CustomerDialogBlockWizard(models.TransientModel):
             subject = self.env._("Customer blocked")
         else:
             if not customer.dialog_blocked:
-                raise UserError(self.env._("%(name)s is not blocked.", name=customer.display_name))
+                raise UserError(
+                    self.env._("%(name)s is not blocked.", name=customer.display_name)
+                )
             customer.sudo().write(
-                {"dialog_blocked": False, "dialog_block_reason": False, "dialog_blocked_date": False}
+                {
+                    "dialog_blocked": False,
+                    "dialog_block_reason": False,
+                    "dialog_blocked_date": False,
+                }
             )
             subject = self.env._("Block lifted")
         body = Markup("<p><strong>%s</strong></p>") % subject
@@ -51,6 +63,8 @@ class CustomerDialogBlockWizard(models.TransientModel):
             subject=subject,
             visibility="internal",
             channel="other",
-            topic_id=topic.id if topic and topic.active and topic.has_access("read") else None,
+            topic_id=topic.id
+            if topic and topic.active and topic.has_access("read")
+            else None,
         )
         return {"type": "ir.actions.act_window_close"}

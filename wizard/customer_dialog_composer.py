@@ -13,7 +13,9 @@ class CustomerDialogComposer(models.TransientModel):
 
     res_model = fields.Char(string="Reference Model")
     res_id = fields.Many2oneReference(string="Reference ID", model_field="res_model")
-    reference_name = fields.Char(string="Reference Object", compute="_compute_reference_name")
+    reference_name = fields.Char(
+        string="Reference Object", compute="_compute_reference_name"
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -33,7 +35,7 @@ class CustomerDialogComposer(models.TransientModel):
     recipient_id = fields.Many2one("res.partner", compute="_compute_recipient_id")
     partner_blocked = fields.Boolean(related="partner_id.dialog_blocked")
     partner_block_reason = fields.Text(related="partner_id.dialog_block_reason")
-    topic_id = fields.Many2one("customer_dialog.topic", string="Topic")
+    topic_id = fields.Many2one("customer_dialog.topic")
     visibility = fields.Selection(
         VISIBILITIES,
         compute="_compute_visibility",
@@ -69,10 +71,13 @@ class CustomerDialogComposer(models.TransientModel):
         compute="_compute_send_content",
         store=True,
         readonly=False,
-        help="Unchecked: the customer only gets a notice that a new message waits in the portal.",
+        help="Unchecked: the customer only gets a notice that a new message waits "
+        "in the portal.",
     )
     show_send_content = fields.Boolean(compute="_compute_delivery_preview")
-    delivery_preview = fields.Char(string="Delivery", compute="_compute_delivery_preview")
+    delivery_preview = fields.Char(
+        string="Delivery", compute="_compute_delivery_preview"
+    )
     delivery_downgraded = fields.Boolean(compute="_compute_delivery_preview")
     user_id = fields.Many2one(
         "res.users",
@@ -80,14 +85,22 @@ class CustomerDialogComposer(models.TransientModel):
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
     )
-    follow_up_date = fields.Date(help="Creates a to-do for the responsible on the reference object.")
-    date = fields.Datetime(string="Interaction Date", default=fields.Datetime.now, required=True)
+    follow_up_date = fields.Date(
+        help="Creates a to-do for the responsible on the reference object."
+    )
+    date = fields.Datetime(
+        string="Interaction Date", default=fields.Datetime.now, required=True
+    )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if not values.get("res_model") and context.get("active_model") and context.get("active_id"):
+        if (
+            not values.get("res_model")
+            and context.get("active_model")
+            and context.get("active_id")
+        ):
             values.setdefault("res_model", context["active_model"])
             values.setdefault("res_id", context["active_id"])
         return values
@@ -109,7 +122,9 @@ class CustomerDialogComposer(models.TransientModel):
         for composer in self:
             record = composer._reference()
             if record is not None and hasattr(record, "_dialog_get_customer"):
-                composer.partner_id = record._dialog_get_customer(raise_if_missing=False)
+                composer.partner_id = record._dialog_get_customer(
+                    raise_if_missing=False
+                )
 
     @api.depends("partner_id", "contact_id")
     def _compute_recipient_id(self):
@@ -151,9 +166,9 @@ class CustomerDialogComposer(models.TransientModel):
         record = self._reference() or self.partner_id
         if not self.template_id or not record:
             return
-        rendered = self.template_id._generate_template(record.ids, ["subject", "body_html"])[
-            record.id
-        ]
+        rendered = self.template_id._generate_template(
+            record.ids, ["subject", "body_html"]
+        )[record.id]
         self.subject = rendered.get("subject") or self.subject
         self.body = rendered.get("body_html") or self.body
 
@@ -166,7 +181,10 @@ class CustomerDialogComposer(models.TransientModel):
             record = self.partner_id.commercial_partner_id
         if not hasattr(record, "dialog_post"):
             raise UserError(
-                self.env._("%(name)s has no chatter to hold dialog messages.", name=record.display_name)
+                self.env._(
+                    "%(name)s has no chatter to hold dialog messages.",
+                    name=record.display_name,
+                )
             )
         message_id = record.dialog_post(
             body=self.body or "",
