@@ -31,6 +31,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/res_users_demo.xml",
+        "demo/mail_message_demo.xml",
     ],
     "application": True,
 }

@@ -57,3 +57,15 @@ class TestPartner(DialogCase):
                 "customer_dialog.partner_demo_klaus_becker"
             ).dialog_portal_access
         )
+
+    def test_demo_dialog_messages(self):
+        schneider = self.env.ref("customer_dialog.partner_demo_schneider", raise_if_not_found=False)
+        if not schneider:
+            self.skipTest("installed without demo data")
+        messages = schneider.dialog_message_ids
+        self.assertEqual(len(messages), 2)
+        letter = messages.filtered(lambda m: m.dialog_visibility == "customer")
+        self.assertEqual(letter.dialog_delivery, "notice", "Petra only wants notices")
+        self.assertEqual(letter.author_id, self.env.ref("base.partner_admin"))
+        becker = self.env.ref("customer_dialog.partner_demo_klaus_becker")
+        self.assertEqual(becker.dialog_message_ids.dialog_visibility, "internal", "no email address")
