@@ -175,6 +175,13 @@ class TestMessageSecurity(DialogCase):
         )
         self.assertFalse(self.published.dialog_published)
 
+    def test_delivered_message_deleted_by_manager_only(self):
+        with self.assertRaisesRegex(AccessError, "only be deleted by a manager"):
+            self.published.with_user(self.user_employee).unlink()
+        self.assertTrue(self.published.exists())
+        self.published.with_user(self.user_manager).unlink()
+        self.assertFalse(self.published.exists())
+
     def test_visibility_changes_tracked(self):
         self.published.with_user(self.user_employee).action_dialog_unpublish()
         self.internal.with_user(self.user_employee).write(
