@@ -13,16 +13,17 @@ class TestGermanTranslation(TransactionCase):
 
     def test_every_term_translated(self):
         catalog = polib.pofile(str(PO_FILE))
-        translated = {entry.msgid for entry in catalog if entry.msgstr and not entry.obsolete}
-        untranslated = [entry.msgid for entry in catalog if not entry.msgstr and not entry.obsolete]
-        self.assertFalse(untranslated, "untranslated entries in i18n/de.po")
-        terms = {
-            source
-            for module, _type, _name, _res_id, source, _value, _comments in TranslationModuleReader(
-                self.env.cr, ["customer_dialog"]
-            )
-            if module == "customer_dialog"
+        translated = {
+            entry.msgid for entry in catalog if entry.msgstr and not entry.obsolete
         }
+        untranslated = [
+            entry.msgid for entry in catalog if not entry.msgstr and not entry.obsolete
+        ]
+        self.assertFalse(untranslated, "untranslated entries in i18n/de.po")
+        reader = TranslationModuleReader(self.env.cr, ["customer_dialog"])
+        terms = {entry[4] for entry in reader if entry[0] == "customer_dialog"}
         self.assertGreater(len(terms), 100, "the reader found the module's strings")
         missing = sorted(terms - translated)
-        self.assertFalse(missing, "strings missing from i18n/de.po: run `make pot` and translate")
+        self.assertFalse(
+            missing, "strings missing from i18n/de.po: run `make pot` and translate"
+        )

@@ -73,7 +73,11 @@ class TestOverview(DialogCase):
     def _search_filter(self, name):
         action = self.env.ref("customer_dialog.mail_message_dialog_action")
         ours = self.on_customer | self.on_contact | self.on_order | self.foreign
-        domain = [*safe_eval(action.domain), *self._filter_domain(name), ("id", "in", ours.ids)]
+        domain = [
+            *safe_eval(action.domain),
+            *self._filter_domain(name),
+            ("id", "in", ours.ids),
+        ]
         return self.env["mail.message"].with_user(self.user_employee).search(domain)
 
     def test_filters(self):

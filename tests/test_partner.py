@@ -59,7 +59,9 @@ class TestPartner(DialogCase):
         )
 
     def test_demo_dialog_messages(self):
-        schneider = self.env.ref("customer_dialog.partner_demo_schneider", raise_if_not_found=False)
+        schneider = self.env.ref(
+            "customer_dialog.partner_demo_schneider", raise_if_not_found=False
+        )
         if not schneider:
             self.skipTest("installed without demo data")
         messages = schneider.dialog_message_ids
@@ -68,4 +70,6 @@ class TestPartner(DialogCase):
         self.assertEqual(letter.dialog_delivery, "notice", "Petra only wants notices")
         self.assertEqual(letter.author_id, self.env.ref("base.partner_admin"))
         becker = self.env.ref("customer_dialog.partner_demo_klaus_becker")
-        self.assertEqual(becker.dialog_message_ids.dialog_visibility, "internal", "no email address")
+        self.assertEqual(
+            becker.dialog_message_ids.dialog_visibility, "internal", "no email address"
+        )
