@@ -1,1 +1,3 @@
-from . import models, wizard
+from . import controllers
+from . import models
+from . import wizard

@@ -17,6 +17,8 @@
         "views/customer_dialog_composer_views.xml",
         "views/customer_dialog_topic_views.xml",
         "views/mail_message_views.xml",
+        "views/portal_templates.xml",
+        "views/portal_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/customer_dialog_menus.xml",
     ],

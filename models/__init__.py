@@ -1,1 +1,2 @@
 from . import customer_dialog_topic, mail_message, mail_thread, res_partner
+from . import portal_wizard_user

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools.sql import column_exists, create_column
 
 from .dialog_constants import (
@@ -52,6 +53,12 @@ LOCKED_AFTER_DELIVERY = {
     "dialog_visibility",
 }
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
+# Default limit for each file a customer attaches to a portal reply.
+REPLY_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DialogAttachmentTooLarge(UserError):
+    """A file attached to a portal reply exceeds the size limit."""
 
 
 class MailMessage(models.Model):
@@ -129,6 +136,13 @@ class MailMessage(models.Model):
         selection="_selection_dialog_reference",
         string="Reference Object",
         compute="_compute_dialog_reference",
+    )
+    dialog_reply_to_id = fields.Many2one(
+        "mail.message",
+        string="In Reply To",
+        index="btree_not_null",
+        ondelete="set null",
+        help="First message of the conversation this message answers.",
     )
     dialog_archived = fields.Boolean(
         string="Archived",
@@ -232,19 +246,25 @@ class MailMessage(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _dialog_share_domain(self):
-        """Dialog messages a non-employee may see: published customer
-        messages of their own commercial entity."""
-        commercial = self.env.user.partner_id.commercial_partner_id
+    def _dialog_portal_domain(self, partner):
+        """The dialog messages ``partner`` may see: published customer
+        messages of their commercial entity. The one rule for customers,
+        used by the access rules and by the portal pages."""
         return [
-            "|",
-            ("dialog_visibility", "=", False),
-            "&",
-            "&",
             ("dialog_visibility", "=", "customer"),
             ("dialog_published", "=", True),
-            ("dialog_partner_id", "=", commercial.id),
+            ("dialog_partner_id", "=", partner.commercial_partner_id.id),
         ]
+
+    @api.model
+    def _dialog_share_domain(self):
+        """Messages a non-employee may see: no dialog message, or one of theirs."""
+        return expression.OR(
+            [
+                [("dialog_visibility", "=", False)],
+                self._dialog_portal_domain(self.env.user.partner_id),
+            ]
+        )
 
     def _dialog_visible_to_customer(self, partner):
         self.ensure_one()
@@ -482,8 +502,93 @@ class MailMessage(models.Model):
         return record
 
     # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _dialog_portal_replies(self):
+        """Published answers to this message, oldest first."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("dialog_reply_to_id", "=", self.id),
+                *self._dialog_portal_domain(self.dialog_partner_id),
+            ],
+            order="date asc, id asc",
+        )
+
+    def _dialog_reference_portal_url(self, user):
+        """URL of the reference object's own portal page, if it has one that
+        ``user`` may open (e.g. /my/orders/<id>)."""
+        self.ensure_one()
+        record = self._dialog_thread()
+        if record is None or "access_url" not in record._fields:
+            return False
+        if not record.with_user(user).has_access("read"):
+            return False
+        return record.sudo().access_url
+
+    @api.model
+    def _dialog_reply_max_bytes(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_dialog.portal_reply_max_bytes", REPLY_MAX_BYTES)
+        )
+
+    def _dialog_portal_reply(self, author, body, uploads):
+        """Store the customer's answer from the portal: an incoming portal
+        message of the same customer and reference object.
+
+        :param author: the portal user's partner
+        :param body: sanitised HTML
+        :param uploads: list of (file name, content, mimetype)
+        """
+        self.ensure_one()
+        if not body:
+            raise UserError(self.env._("Please write your reply."))
+        max_bytes = self._dialog_reply_max_bytes()
+        for name, content, _mimetype in uploads:
+            if len(content) > max_bytes:
+                raise DialogAttachmentTooLarge(
+                    self.env._(
+                        "The file “%(name)s” is too large: at most %(max)s MB per file.",
+                        name=name,
+                        max=max_bytes // (1024 * 1024),
+                    )
+                )
+        record = self._dialog_thread()
+        if record is None:
+            raise UserError(self.env._("This message can no longer be answered."))
+        return record._dialog_post_portal_reply(
+            self.dialog_reply_to_id or self, author, body, uploads
+        )
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_dialog_answer(self):
+        """The composer, prefilled to answer this message in its conversation."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_dialog.customer_dialog_composer_action"
+        )
+        contact = self.dialog_contact_id or (
+            self.author_id
+            if self.author_id.commercial_partner_id == self.dialog_partner_id
+            and self.author_id != self.dialog_partner_id
+            else self.env["res.partner"]
+        )
+        action["context"] = {
+            "default_res_model": self.model,
+            "default_res_id": self.res_id,
+            "default_contact_id": contact.id,
+            "default_topic_id": self.dialog_topic_id.id,
+            "default_visibility": "customer",
+            "default_reply_to_id": (self.dialog_reply_to_id or self).id,
+            "default_subject": self.subject,
+        }
+        return action
 
     def action_dialog_publish(self):
         self.write({"dialog_published": True})

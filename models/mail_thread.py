@@ -34,12 +34,14 @@ class MailThread(models.AbstractModel):
         contact_id=None,
         attachment_ids=None,
         date=None,
+        reply_to_id=None,
     ):
         """Log a dialog message on this record for its customer, deliver it
         by the delivery rules and return the id of the new mail.message.
 
         Needs the Customer Dialog / User group and read access to the record;
-        the author is always the current user.
+        the author is always the current user. ``reply_to_id`` puts the
+        message into the conversation of an earlier message of the customer.
         """
         self.ensure_one()
         if not self.env.user.has_group("customer_dialog.group_customer_dialog_user"):
@@ -63,6 +65,7 @@ class MailThread(models.AbstractModel):
             contact_id=contact_id,
             attachment_ids=attachment_ids,
             date=date,
+            reply_to_id=reply_to_id,
         )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
@@ -93,6 +96,7 @@ class MailThread(models.AbstractModel):
             dialog_user_id=values["user"].id,
             dialog_follow_up_date=values["follow_up_date"],
             dialog_reference_model=self._name,
+            dialog_reply_to_id=values["reply_to"].id,
             **self.env["mail.message"]._dialog_portal_flags(
                 decision["visibility"], decision["visibility"] == "customer"
             ),
@@ -210,6 +214,40 @@ class MailThread(models.AbstractModel):
         )
         message.sudo().dialog_activity_id = activity
 
+    def _dialog_post_portal_reply(self, conversation, author, body, uploads):
+        """Store a customer's portal answer to ``conversation`` (called in
+        sudo by the portal after its access checks) and notify the
+        responsible employee, else the author of the conversation."""
+        self.ensure_one()
+        customer = conversation.dialog_partner_id
+        responsible = conversation.dialog_user_id.partner_id or conversation.author_id
+        subject = conversation.subject and self.env._(
+            "Re: %(subject)s", subject=conversation.subject
+        )
+        return self.with_context(
+            customer_dialog_post=DIALOG_POST, mail_create_nosubscribe=True
+        ).message_post(
+            body=body,
+            subject=subject or False,
+            message_type="comment",
+            author_id=author.id,
+            attachments=[(name, content) for name, content, _mimetype in uploads],
+            partner_ids=responsible.ids,
+            dialog_partner_id=customer.id,
+            dialog_contact_id=author.id if author != customer else False,
+            dialog_visibility="customer",
+            dialog_published=True,
+            dialog_delivery="none",
+            dialog_delivery_info=self.env._("Reply from the customer portal."),
+            dialog_channel="portal",
+            dialog_direction="incoming",
+            dialog_topic_id=conversation.dialog_topic_id.id,
+            dialog_user_id=conversation.dialog_user_id.id,
+            dialog_reference_model=self._name,
+            dialog_reply_to_id=conversation.id,
+            **self.env["mail.message"]._dialog_portal_flags("customer", True),
+        )
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
@@ -285,6 +323,16 @@ class MailThread(models.AbstractModel):
                 )
             )
         attachments = self._dialog_check_attachments(params["attachment_ids"])
+        reply_to = self._dialog_browse(
+            "mail.message", params["reply_to_id"], self.env._("message to answer")
+        )
+        if reply_to and reply_to.dialog_partner_id != customer:
+            raise ValidationError(
+                self.env._(
+                    "The message to answer does not belong to %(customer)s.",
+                    customer=customer.display_name,
+                )
+            )
         send_content = params["send_content"]
         if send_content is not None and not isinstance(send_content, bool):
             raise ValidationError(
@@ -307,6 +355,7 @@ class MailThread(models.AbstractModel):
             "user": user,
             "contact": contact,
             "attachments": attachments,
+            "reply_to": reply_to.dialog_reply_to_id or reply_to,
             "follow_up_date": follow_up_date,
             "date": date,
         }

@@ -23,3 +23,21 @@ class TestComposerTour(HttpCase, DialogCase):
         self.assertEqual(message.dialog_delivery, "content")
         self.assertEqual(message.author_id, self.user_manager.partner_id)
         self.assertIn("Hallo aus der Tour", message.body)
+
+
+@tagged("is_tour")
+class TestPortalTour(HttpCase, DialogCase):
+    def test_portal_user_reads_and_replies(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                "Ihr neuer Vertrag liegt bei.",
+                visibility="customer",
+                subject="Willkommen im Portal",
+                contact_id=self.contact.id,
+            )
+        self.start_tour("/my", "customer_dialog_portal_tour", login="karl.portal")
+        reply = self.env["mail.message"].search([("dialog_reply_to_id", "=", message.id)])
+        self.assertIn("ich melde mich morgen", reply.body)
+        self.assertEqual(reply.author_id, self.contact)
+        self.assertEqual(reply.dialog_channel, "portal")

@@ -91,6 +91,7 @@ class CustomerDialogComposer(models.TransientModel):
     date = fields.Datetime(
         string="Interaction Date", default=fields.Datetime.now, required=True
     )
+    reply_to_id = fields.Many2one("mail.message", string="In Reply To", readonly=True)
 
     @api.model
     def default_get(self, fields_list):
@@ -199,6 +200,7 @@ class CustomerDialogComposer(models.TransientModel):
             contact_id=self.contact_id.id or None,
             attachment_ids=self.attachment_ids.ids,
             date=self.date,
+            reply_to_id=self.reply_to_id.id or None,
         )
         message = self.env["mail.message"].browse(message_id)
         downgraded = message.dialog_visibility != self.visibility

@@ -1,0 +1,254 @@
+from markupsafe import Markup
+
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import request
+from odoo.osv import expression
+from odoo.tools import plaintext2html
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+from ..models.mail_message import DialogAttachmentTooLarge
+
+
+class DialogPortal(CustomerPortal):
+    """The customer's messages in /my: list, detail, attachments, reply.
+
+    Every route finds the message through ``_dialog_message_domain`` (published
+    customer messages of the visitor's commercial entity); anything else is a
+    404, whatever the id.
+    """
+
+    _dialog_items_per_page = 20
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "dialog_message_count" in counters:
+            values["dialog_message_count"] = (
+                request.env["mail.message"]
+                .sudo()
+                .search_count(self._dialog_conversation_domain())
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # Access
+    # ------------------------------------------------------------------
+
+    def _dialog_message_domain(self):
+        return request.env["mail.message"]._dialog_portal_domain(
+            request.env.user.partner_id
+        )
+
+    def _dialog_conversation_domain(self):
+        """The list shows conversations; answers are read inside them."""
+        return [*self._dialog_message_domain(), ("dialog_reply_to_id", "=", False)]
+
+    def _dialog_get_message(self, message_id):
+        """The published message ``message_id`` of the visitor's customer, in
+        sudo, or a 404."""
+        message = (
+            request.env["mail.message"]
+            .sudo()
+            .search([("id", "=", message_id), *self._dialog_message_domain()], limit=1)
+        )
+        if not message:
+            raise request.not_found()
+        return message
+
+    # ------------------------------------------------------------------
+    # List
+    # ------------------------------------------------------------------
+
+    def _dialog_searchbar_sortings(self):
+        return {
+            "date": {"label": request.env._("Newest"), "order": "date desc, id desc"},
+            "subject": {
+                "label": request.env._("Subject"),
+                "order": "subject asc, date desc",
+            },
+        }
+
+    def _dialog_searchbar_inputs(self):
+        return {
+            "all": {
+                "input": "all",
+                "label": request.env._("Search in subject and text"),
+            },
+            "subject": {
+                "input": "subject",
+                "label": request.env._("Search in subject"),
+            },
+            "body": {"input": "body", "label": request.env._("Search in text")},
+        }
+
+    def _dialog_searchbar_filters(self, base_domain):
+        """ "All", then one entry per topic and per kind of reference object
+        that this customer's messages actually have."""
+        Message = request.env["mail.message"].sudo()
+        filters = {"all": {"label": request.env._("All"), "domain": []}}
+        for (topic,) in Message._read_group(base_domain, ["dialog_topic_id"]):
+            if topic:
+                filters[f"topic_{topic.id}"] = {
+                    "label": topic.name,
+                    "domain": [("dialog_topic_id", "=", topic.id)],
+                }
+        labels = dict(
+            Message._fields["dialog_reference_model"]._description_selection(
+                request.env
+            )
+        )
+        for (model,) in Message._read_group(base_domain, ["dialog_reference_model"]):
+            if model:
+                filters[f"ref_{model}"] = {
+                    "label": labels.get(model, model),
+                    "domain": [("dialog_reference_model", "=", model)],
+                }
+        return filters
+
+    def _dialog_search_domain(self, search_in, search):
+        if not search:
+            return []
+        fields = {"subject": ["subject"], "body": ["body"]}.get(
+            search_in, ["subject", "body"]
+        )
+        return expression.OR([[(fname, "ilike", search)] for fname in fields])
+
+    @http.route(
+        ["/my/messages", "/my/messages/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_dialog_messages(
+        self, page=1, sortby="date", filterby="all", search_in="all", search=None, **kw
+    ):
+        Message = request.env["mail.message"].sudo()
+        base_domain = self._dialog_conversation_domain()
+        sortings = self._dialog_searchbar_sortings()
+        filters = self._dialog_searchbar_filters(base_domain)
+        inputs = self._dialog_searchbar_inputs()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search_in = search_in if search_in in inputs else "all"
+        domain = expression.AND(
+            [
+                base_domain,
+                filters[filterby]["domain"],
+                self._dialog_search_domain(search_in, search),
+            ]
+        )
+        pager = portal_pager(
+            url="/my/messages",
+            url_args={
+                "sortby": sortby,
+                "filterby": filterby,
+                "search_in": search_in,
+                "search": search,
+            },
+            total=Message.search_count(domain),
+            page=page,
+            step=self._dialog_items_per_page,
+        )
+        messages = Message.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=self._dialog_items_per_page,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "messages": messages,
+                "page_name": "dialog_messages",
+                "default_url": "/my/messages",
+                "pager": pager,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "searchbar_inputs": inputs,
+                "search_in": search_in,
+                "search": search,
+            }
+        )
+        request.session["my_dialog_messages_history"] = messages.ids[:100]
+        return request.render("customer_dialog.portal_my_dialog_messages", values)
+
+    # ------------------------------------------------------------------
+    # Detail, attachments, reply
+    # ------------------------------------------------------------------
+
+    def _dialog_message_page(self, message, error=None, reply_body=None, status=200):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "dialog_message": message,
+                "replies": message._dialog_portal_replies(),
+                "reference_url": message._dialog_reference_portal_url(request.env.user),
+                "page_name": "dialog_message",
+                "error": error,
+                "reply_body": reply_body,
+                "max_upload_mb": request.env["mail.message"]._dialog_reply_max_bytes()
+                // (1024 * 1024),
+            }
+        )
+        return request.render(
+            "customer_dialog.portal_my_dialog_message", values, status=status
+        )
+
+    @http.route("/my/messages/<int:message_id>", type="http", auth="user", website=True)
+    def portal_my_dialog_message(self, message_id, **kw):
+        message = self._dialog_get_message(message_id)
+        conversation = message.dialog_reply_to_id
+        if conversation and conversation.filtered_domain(self._dialog_message_domain()):
+            return request.redirect(
+                f"/my/messages/{conversation.id}#message-{message.id}"
+            )
+        return self._dialog_message_page(message)
+
+    @http.route(
+        "/my/messages/<int:message_id>/attachment/<int:attachment_id>",
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_dialog_message_attachment(self, message_id, attachment_id, **kw):
+        message = self._dialog_get_message(message_id)
+        attachment = message.attachment_ids.filtered(lambda a: a.id == attachment_id)
+        if not attachment:
+            raise request.not_found()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
+
+    @http.route(
+        "/my/messages/<int:message_id>/reply",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_dialog_message_reply(self, message_id, body="", **kw):
+        message = self._dialog_get_message(message_id)
+        files = [
+            f for f in request.httprequest.files.getlist("attachments") if f.filename
+        ]
+        uploads = [(f.filename, f.read(), f.mimetype) for f in files]
+        try:
+            reply = message._dialog_portal_reply(
+                request.env.user.partner_id,
+                Markup(plaintext2html(body or "")) if (body or "").strip() else "",
+                uploads,
+            )
+        except DialogAttachmentTooLarge as error:
+            return self._dialog_message_page(
+                message, error=str(error), reply_body=body, status=413
+            )
+        except UserError as error:
+            return self._dialog_message_page(
+                message, error=str(error), reply_body=body, status=400
+            )
+        return request.redirect(f"/my/messages/{message.id}#message-{reply.id}")

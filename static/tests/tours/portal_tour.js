@@ -1,0 +1,34 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("customer_dialog_portal_tour", {
+    steps: () => [
+        {
+            content: "Open Messages from the portal home",
+            trigger: ".o_portal_index_card a[href='/my/messages']",
+            run: "click",
+        },
+        {
+            content: "Open the message",
+            trigger: ".o_customer_dialog_portal_row a:contains('Willkommen im Portal')",
+            run: "click",
+        },
+        {
+            content: "The message is shown",
+            trigger: ".o_customer_dialog_body:contains('Ihr neuer Vertrag liegt bei')",
+        },
+        {
+            content: "Write a reply",
+            trigger: ".o_customer_dialog_reply_form textarea[name='body']",
+            run: "edit Vielen Dank, ich melde mich morgen.",
+        },
+        {
+            content: "Send it",
+            trigger: ".o_customer_dialog_reply_form button[type='submit']",
+            run: "click",
+        },
+        {
+            content: "The reply is in the conversation",
+            trigger: ".o_customer_dialog_reply:contains('Vielen Dank, ich melde mich morgen.')",
+        },
+    ],
+});
