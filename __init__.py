@@ -1,3 +1,1 @@
-from . import controllers
-from . import models
-from . import wizard
+from . import controllers, models, wizard

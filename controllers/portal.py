@@ -1,12 +1,12 @@
 from markupsafe import Markup
 
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import plaintext2html
-
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from ..models.mail_message import DialogAttachmentTooLarge
 

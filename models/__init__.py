@@ -1,2 +1,6 @@
-from . import customer_dialog_topic, mail_message, mail_thread, res_partner
-from . import portal_wizard_user
+from . import (
+    customer_dialog_topic,
+    mail_message,
+    mail_thread,
+    res_partner,
+)

@@ -551,7 +551,8 @@ class MailMessage(models.Model):
             if len(content) > max_bytes:
                 raise DialogAttachmentTooLarge(
                     self.env._(
-                        "The file “%(name)s” is too large: at most %(max)s MB per file.",
+                        "The file “%(name)s” is too large: "
+                        "at most %(max)s MB per file.",
                         name=name,
                         max=max_bytes // (1024 * 1024),
                     )

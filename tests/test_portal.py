@@ -1,4 +1,3 @@
-import base64
 import json
 import re
 
@@ -132,7 +131,8 @@ class TestPortalAccess(PortalCase):
                 self.assertEqual(
                     self.url_open(f"/my/messages/{message.id}").status_code, 404
                 )
-                attachment_url = f"/my/messages/{message.id}/attachment/{self.internal_attachment.id}"
+                attachment = self.internal_attachment.id
+                attachment_url = f"/my/messages/{message.id}/attachment/{attachment}"
                 self.assertEqual(self.url_open(attachment_url).status_code, 404)
                 before = self.env["mail.message"].search_count([])
                 response = self._reply(message, "Hallo")

@@ -37,7 +37,8 @@ class TestPortalTour(HttpCase, DialogCase):
                 contact_id=self.contact.id,
             )
         self.start_tour("/my", "customer_dialog_portal_tour", login="karl.portal")
-        reply = self.env["mail.message"].search([("dialog_reply_to_id", "=", message.id)])
+        Message = self.env["mail.message"]
+        reply = Message.search([("dialog_reply_to_id", "=", message.id)])
         self.assertIn("ich melde mich morgen", reply.body)
         self.assertEqual(reply.author_id, self.contact)
         self.assertEqual(reply.dialog_channel, "portal")

@@ -1,1 +1,1 @@
-from . import customer_dialog_block_wizard, customer_dialog_composer
+from . import customer_dialog_block_wizard, customer_dialog_composer, portal_wizard_user
