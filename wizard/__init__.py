@@ -1,1 +1,3 @@
-from . import customer_dialog_block_wizard, customer_dialog_composer, portal_wizard_user
+from . import customer_dialog_block_wizard
+from . import customer_dialog_composer
+from . import portal_wizard_user
