@@ -7,7 +7,8 @@ class DialogCase(MailCommon):
     Customers: ``customer`` (company with email, contact ``contact`` who uses
     the portal), ``customer_no_portal`` (email, nobody in the portal),
     ``customer_no_email`` and ``other_customer`` (another portal customer).
-    ``user_employee`` (from MailCommon) may read but not edit partners.
+    ``user_employee`` (from MailCommon) sells, and may read but not edit
+    partners; ``order`` is a sales order of ``contact``.
     """
 
     @classmethod
@@ -62,6 +63,10 @@ class DialogCase(MailCommon):
         )
         cls.user_portal = cls._portal_user(cls.contact, "karl.portal")
         cls.user_portal_other = cls._portal_user(cls.other_contact, "olga.portal")
+        # sales orders are the usual reference object; the employee sells
+        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
+        cls.order.message_subscribe(partner_ids=cls.contact.ids)
         cls.topic_general = cls.env.ref("customer_dialog.topic_general")
         cls.topic_contract = cls.env.ref("customer_dialog.topic_contract_change")
 

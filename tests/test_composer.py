@@ -10,14 +10,6 @@ class TestComposer(DialogCase):
     """The wizard behind "Log Dialog Message" on customers, the overview and
     the chatter of any document."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-
     def _form(self, **context):
         Composer = self.env["customer_dialog.composer"].with_user(self.user_employee)
         return Form(Composer.with_context(**context))

@@ -12,10 +12,6 @@ class TestDeliveryRules(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
         cls.order_no_portal = cls.env["sale.order"].create(
             {"partner_id": cls.customer_no_portal.id}
         )

@@ -8,14 +8,6 @@ from .common import DialogCase
 class TestDialogPost(DialogCase):
     """The public dialog_post API: customers, follow-ups and bad input."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-
     def _dialog_count(self):
         return self.env["mail.message"].search_count(
             [("dialog_visibility", "!=", False)]

@@ -21,14 +21,6 @@ class TestIncomingEmail(DialogCase):
     """Emails the gateway routes to a customer's document become incoming
     dialog messages of that customer."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-
     def _reply(self, message, email_from, msg_id="<reply-1@kundenfirma.example.com>"):
         delivery = message.dialog_delivery_message_id
         raw = REPLY.format(

@@ -8,14 +8,6 @@ from .common import DialogCase
 class TestOverview(DialogCase):
     """The customer file: counts, the tab, the overview action and its filters."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-
     def setUp(self):
         super().setUp()
         with self.mock_mail_gateway():

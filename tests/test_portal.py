@@ -7,15 +7,6 @@ from .common import DialogCase
 
 
 class PortalCase(HttpCase, DialogCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_employee.groups_id += cls.env.ref(
-            "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
-        cls.order.message_subscribe(partner_ids=cls.contact.ids)
-
     def setUp(self):
         super().setUp()
         self.attachment = self._upload("vertrag.pdf", b"%PDF-1.4 Vertrag")

@@ -3,13 +3,9 @@
 # it into i18n/de.po (new strings arrive untranslated, to be filled in).
 source "$(dirname "$0")/common.sh"
 source "$REPO_ROOT/tools/postgres.sh"
-"$REPO_ROOT/tools/setup_odoo.sh"
-"$REPO_ROOT/tools/setup_venv.sh"
-ensure_postgres
-link_module
-CONF="$(write_odoo_config)"
+prepare_odoo
 DB="${MODULE_NAME}_i18n_$$"
-trap 'pg_admin drop "$DB" >/dev/null 2>&1 || true; rm -rf "$CACHE_DIR/data/filestore/$DB"' EXIT
+trap 'drop_database "$DB"' EXIT
 ODOO=("$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$DB" --log-level=warn --stop-after-init)
 "${ODOO[@]}" -i "$MODULE_NAME" --without-demo=all
 "${ODOO[@]}" --i18n-export="$REPO_ROOT/i18n/$MODULE_NAME.pot" --modules="$MODULE_NAME"

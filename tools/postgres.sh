@@ -1,4 +1,4 @@
-# Sourced after common.sh: ensure_postgres leaves DB_HOST/DB_PORT pointing at a
+# Sourced after common.sh. ensure_postgres leaves DB_HOST/DB_PORT pointing at a
 # server where DB_USER may create databases. A reachable server is used as it
 # is; otherwise a private cluster is initialised in the cache and started.
 pg_admin() { "$VENV_DIR/bin/python" "$REPO_ROOT/tools/pg_admin.py" "$DB_HOST" "$DB_PORT" "$DB_USER" "$@"; }
@@ -39,4 +39,20 @@ ensure_postgres() {
     fi
     pg_admin ensure-role \
         || die "Cannot log in to PostgreSQL at $DB_HOST:$DB_PORT as '$DB_USER' nor create that role: create it ('createuser --createdb $DB_USER') or set DB_USER and run again."
+}
+
+# Everything a command needs before it runs Odoo: the source tree, the
+# virtualenv, a database server, the module in an addons folder and CONF.
+prepare_odoo() {
+    "$REPO_ROOT/tools/setup_odoo.sh"
+    "$REPO_ROOT/tools/setup_venv.sh"
+    ensure_postgres
+    link_module
+    CONF="$(write_odoo_config)"
+}
+
+# Drops a throwaway database and its filestore.
+drop_database() {
+    pg_admin drop "$1" >/dev/null 2>&1 || true
+    rm -rf "$CACHE_DIR/data/filestore/$1"
 }

@@ -2,11 +2,7 @@
 # make run: Odoo 18.0 with customer_dialog and demo data on http://localhost:8069.
 source "$(dirname "$0")/common.sh"
 source "$REPO_ROOT/tools/postgres.sh"
-"$REPO_ROOT/tools/setup_odoo.sh"
-"$REPO_ROOT/tools/setup_venv.sh"
-ensure_postgres
-link_module
-CONF="$(write_odoo_config)"
+prepare_odoo
 DB_NAME="${DB_NAME:-customer_dialog}"
 ODOO=("$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$DB_NAME")
 

@@ -2,18 +2,10 @@
 # make test: the whole suite with pytest-odoo on a throwaway database.
 source "$(dirname "$0")/common.sh"
 source "$REPO_ROOT/tools/postgres.sh"
-"$REPO_ROOT/tools/setup_odoo.sh"
-"$REPO_ROOT/tools/setup_venv.sh"
-ensure_postgres
-link_module
-CONF="$(write_odoo_config)"
+prepare_odoo
 TEST_DB="${MODULE_NAME}_test_$(date +%s)_$$"
 
-cleanup() {
-    pg_admin drop "$TEST_DB" >/dev/null 2>&1 || true
-    rm -rf "$CACHE_DIR/data/filestore/$TEST_DB"
-}
-trap cleanup EXIT
+trap 'drop_database "$TEST_DB"' EXIT
 
 say "Installing customer_dialog and sale into the throwaway database $TEST_DB"
 "$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$TEST_DB" \
