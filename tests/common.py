@@ -64,7 +64,9 @@ class DialogCase(MailCommon):
         cls.user_portal = cls._portal_user(cls.contact, "karl.portal")
         cls.user_portal_other = cls._portal_user(cls.other_contact, "olga.portal")
         # sales orders are the usual reference object; the employee sells
-        cls.user_employee.groups_id += cls.env.ref("sales_team.group_sale_salesman_all_leads")
+        cls.user_employee.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
         cls.order = cls.env["sale.order"].create({"partner_id": cls.contact.id})
         cls.order.message_subscribe(partner_ids=cls.contact.ids)
         cls.topic_general = cls.env.ref("customer_dialog.topic_general")
