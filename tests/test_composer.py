@@ -132,6 +132,35 @@ class TestComposer(DialogCase):
         self.assertEqual(form.subject, f"Termin für {self.customer.name}")
         self.assertIn(f"Guten Tag {self.customer.name}", form.body)
 
+    def test_answer_joins_the_conversation(self):
+        with self.mock_mail_gateway():
+            question = self.post(
+                self.order,
+                "Wann kommt die Lieferung?",
+                visibility="customer",
+                contact_id=self.contact.id,
+                subject="Lieferung",
+            )
+            reply = question.sudo()._dialog_portal_reply(
+                self.contact, "<p>Bitte vormittags.</p>", []
+            )
+            action = reply.with_user(self.user_employee).action_dialog_answer()
+            form = self._form(**action["context"])
+            self.assertEqual(form.partner_id, self.customer)
+            self.assertEqual(form.contact_id, self.contact)
+            self.assertEqual(form.visibility, "customer")
+            self.assertEqual(form.reply_to_id, question)
+            form.body = "<p>Gerne, wir liefern um 9 Uhr.</p>"
+            form.save().action_post()
+        answer = self.env["mail.message"].search(
+            [
+                ("dialog_reply_to_id", "=", question.id),
+                ("author_id", "=", self.partner_employee.id),
+            ]
+        )
+        self.assertEqual((answer.model, answer.res_id), ("sale.order", self.order.id))
+        self.assertEqual(question._dialog_portal_replies(), reply | answer)
+
     def test_blocked_customer_banner(self):
         self.customer.sudo().write(
             {"dialog_blocked": True, "dialog_block_reason": "Hausverbot"}

@@ -95,6 +95,7 @@ class TestDialogPost(DialogCase):
         archived_topic = self.env["customer_dialog.topic"].create(
             {"name": "Alt", "active": False}
         )
+        foreign_message = self.post(self.other_customer, "Fremd")
         portal_attachment = self.env["ir.attachment"].create(
             {
                 "name": "fremd.txt",
@@ -131,6 +132,8 @@ class TestDialogPost(DialogCase):
             ),
             ({"follow_up_date": "next tuesday"}, ValidationError, "Invalid date"),
             ({"send_content": "yes"}, ValidationError, "send_content"),
+            ({"reply_to_id": foreign_message.id}, ValidationError, "does not belong"),
+            ({"reply_to_id": 999999999}, ValidationError, "Unknown message to answer"),
             ({"body": ""}, ValidationError, "empty"),
             ({"body": "<p><br></p>"}, ValidationError, "empty"),
             ({"body": "   "}, ValidationError, "empty"),
