@@ -1,6 +1,5 @@
-from . import (
-    customer_dialog_topic,
-    mail_message,
-    mail_thread,
-    res_partner,
-)
+from . import customer_dialog_topic
+from . import ir_attachment
+from . import mail_message
+from . import mail_thread
+from . import res_partner

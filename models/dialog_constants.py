@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 # Context marker that lets dialog_post create a dialog message with read access
 # on the reference object. It is a Python object, so no RPC caller can forge it.
 DIALOG_POST = object()
+# Context marker set by the mail gateway while it routes an incoming email.
+DIALOG_GATEWAY = object()
 
 VISIBILITIES = [
     ("internal", "Internal"),

@@ -21,17 +21,14 @@ SELECTION_FIELDS = [
     "dialog_direction",
     "dialog_delivery",
 ]
-# What only the author or a dialog manager may change on a dialog message.
-PROTECTED_FIELDS = {
+# What the author or a dialog manager may change on a dialog message; every
+# other dialog field (customer, delivery, conversation, ...) and the author and
+# document are set by dialog_post, the portal and the mail gateway only.
+USER_EDITABLE_FIELDS = {
     "body",
     "subject",
     "attachment_ids",
-    "author_id",
-    "model",
-    "res_id",
     "date",
-    "dialog_partner_id",
-    "dialog_contact_id",
     "dialog_visibility",
     "dialog_published",
     "dialog_channel",
@@ -41,17 +38,9 @@ PROTECTED_FIELDS = {
     "dialog_follow_up_date",
     "dialog_archived",
 }
+SYSTEM_FIELDS = {"author_id", "model", "res_id", "message_type"}
 # What nobody changes any more once the message went to the customer.
-LOCKED_AFTER_DELIVERY = {
-    "body",
-    "subject",
-    "attachment_ids",
-    "model",
-    "res_id",
-    "dialog_partner_id",
-    "dialog_contact_id",
-    "dialog_visibility",
-}
+LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
 # Default limit for each file a customer attaches to a portal reply.
 REPLY_MAX_BYTES = 10 * 1024 * 1024
@@ -345,26 +334,31 @@ class MailMessage(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_selection_values(self, vals, SELECTION_FIELDS)
-            if vals.get("dialog_visibility") and not (
-                self.env.su
-                or self.env.context.get("customer_dialog_post") is DIALOG_POST
-            ):
-                raise UserError(
-                    self.env._(
-                        "Dialog messages are created with dialog_post, "
-                        "which applies the delivery rules."
-                    )
-                )
-        return super().create(vals_list)
+        messages = super().create(vals_list)
+        # checked after creation, so that default_* context keys count too
+        if (
+            not self.env.su
+            and self.env.context.get("customer_dialog_post") is not DIALOG_POST
+            and messages.filtered("dialog_visibility")
+        ):
+            raise UserError(self._dialog_post_only_message())
+        return messages
+
+    def _dialog_post_only_message(self):
+        return self.env._(
+            "Dialog messages are created with dialog_post, "
+            "which applies the delivery rules."
+        )
 
     def write(self, vals):
         check_selection_values(self, vals, SELECTION_FIELDS)
         if "dialog_visibility" in vals and "dialog_published" not in vals:
             # a customer message is published by default, an internal one never
             vals = dict(vals, dialog_published=vals["dialog_visibility"] == "customer")
+        if not self.env.su:
+            self._dialog_check_write(vals)
         dialog_messages = self.filtered("dialog_visibility")
         if dialog_messages:
-            dialog_messages._dialog_check_write(vals)
             old_values = {
                 m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages
             }
@@ -390,27 +384,37 @@ class MailMessage(models.Model):
             )
 
     def _dialog_check_write(self, vals):
+        """Rights and integrity of a write by a user (not the system)."""
         changed = set(vals)
-        if changed & LOCKED_AFTER_DELIVERY:
-            locked = self.filtered("dialog_locked").filtered(
-                lambda m: any(
-                    m._dialog_differs(f, vals[f])
-                    for f in changed & LOCKED_AFTER_DELIVERY
+        dialog_fields = {fname for fname in self._fields if fname.startswith("dialog_")}
+        dialog_messages = self.filtered("dialog_visibility")
+        if changed & dialog_fields and self - dialog_messages:
+            raise UserError(self._dialog_post_only_message())
+        if not dialog_messages or not changed & (
+            dialog_fields | USER_EDITABLE_FIELDS | SYSTEM_FIELDS
+        ):
+            return
+        if not self.env.user._is_internal():
+            raise AccessError(self.env._("Customers cannot change dialog messages."))
+        system = changed & ((dialog_fields - USER_EDITABLE_FIELDS) | SYSTEM_FIELDS)
+        if system:
+            raise AccessError(
+                self.env._(
+                    "These fields of a dialog message are set by the system: "
+                    "%(fields)s.",
+                    fields=", ".join(sorted(system)),
                 )
             )
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "“%(subject)s” was delivered to the customer: its content, "
-                        "visibility and customer can no longer be changed. "
-                        "You can still unpublish it.",
-                        subject=locked[0].subject or locked[0].record_name,
-                    )
-                )
-        if changed & PROTECTED_FIELDS and not self.env.su:
-            self._dialog_check_author_or_manager()
+        dialog_messages._dialog_check_author_or_manager()
+        locked = dialog_messages.filtered("dialog_locked").filtered(
+            lambda m: any(
+                m._dialog_differs(f, vals[f]) for f in changed & LOCKED_AFTER_DELIVERY
+            )
+        )
+        if locked:
+            raise UserError(locked[0]._dialog_locked_message())
         if vals.get("dialog_visibility") == "customer":
-            for message in self:
+            for message in dialog_messages:
                 recipient = message.dialog_recipient_id
                 if not recipient.email:
                     raise UserError(
@@ -420,6 +424,14 @@ class MailMessage(models.Model):
                             recipient=recipient.display_name,
                         )
                     )
+
+    def _dialog_locked_message(self):
+        return self.env._(
+            "“%(subject)s” was delivered to the customer: its content, "
+            "visibility and customer can no longer be changed. "
+            "You can still unpublish it.",
+            subject=self.subject or self.record_name,
+        )
 
     def _dialog_differs(self, field_name, value):
         field = self._fields[field_name]
@@ -560,9 +572,10 @@ class MailMessage(models.Model):
         record = self._dialog_thread()
         if record is None:
             raise UserError(self.env._("This message can no longer be answered."))
-        return record._dialog_post_portal_reply(
-            self.dialog_reply_to_id or self, author, body, uploads
-        )
+        conversation = self.dialog_reply_to_id
+        if not conversation or not conversation._dialog_visible_to_customer(author):
+            conversation = self
+        return record._dialog_post_portal_reply(conversation, author, body, uploads)
 
     # ------------------------------------------------------------------
     # Actions

@@ -5,8 +5,15 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, is_html_empty, plaintext2html
+from odoo.tools.misc import clean_context
 
-from .dialog_constants import CHANNELS, DIALOG_POST, DIRECTIONS, VISIBILITIES
+from .dialog_constants import (
+    CHANNELS,
+    DIALOG_GATEWAY,
+    DIALOG_POST,
+    DIRECTIONS,
+    VISIBILITIES,
+)
 
 HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
 # Attachments uploaded in a composer that still belong to nobody.
@@ -74,9 +81,7 @@ class MailThread(models.AbstractModel):
         attachments.filtered(lambda a: a.res_model in COMPOSER_MODELS).sudo().write(
             {"res_model": self._name, "res_id": self.id}
         )
-        message = self.with_context(
-            customer_dialog_post=DIALOG_POST, mail_create_nosubscribe=True
-        ).message_post(
+        message = self._dialog_posting().message_post(
             body=values["body"],
             subject=values["subject"],
             message_type="comment",
@@ -224,9 +229,7 @@ class MailThread(models.AbstractModel):
         subject = conversation.subject and self.env._(
             "Re: %(subject)s", subject=conversation.subject
         )
-        return self.with_context(
-            customer_dialog_post=DIALOG_POST, mail_create_nosubscribe=True
-        ).message_post(
+        return self._dialog_posting().message_post(
             body=body,
             subject=subject or False,
             message_type="comment",
@@ -251,6 +254,14 @@ class MailThread(models.AbstractModel):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _dialog_posting(self):
+        """This record, ready to create a dialog message: no default_* values
+        from the caller's context can slip into the message."""
+        context = clean_context(self.env.context)
+        return self.with_context(
+            context, customer_dialog_post=DIALOG_POST, mail_create_nosubscribe=True
+        )
 
     def _dialog_get_customer(self, raise_if_missing=True):
         """The customer (commercial entity) whose file holds messages of this record."""
@@ -326,10 +337,13 @@ class MailThread(models.AbstractModel):
         reply_to = self._dialog_browse(
             "mail.message", params["reply_to_id"], self.env._("message to answer")
         )
-        if reply_to and reply_to.dialog_partner_id != customer:
+        if reply_to and (
+            reply_to.dialog_partner_id != customer
+            or reply_to.dialog_visibility != "customer"
+        ):
             raise ValidationError(
                 self.env._(
-                    "The message to answer does not belong to %(customer)s.",
+                    "The message to answer is not a customer message of %(customer)s.",
                     customer=customer.display_name,
                 )
             )
@@ -434,13 +448,28 @@ class MailThread(models.AbstractModel):
             res_ids, operation, model_name=model_name
         )
 
+    def _message_route_process(self, message, message_dict, routes):
+        return super(
+            MailThread, self.with_context(customer_dialog_gateway=DIALOG_GATEWAY)
+        )._message_route_process(message, message_dict, routes)
+
     def _message_post_after_hook(self, message, msg_values):
         """An email from a customer routed here by the mail gateway becomes an
         incoming dialog message of that customer."""
         result = super()._message_post_after_hook(message, msg_values)
-        if msg_values.get("message_type") == "email" and not message.dialog_visibility:
+        if (
+            self.env.context.get("customer_dialog_gateway") is DIALOG_GATEWAY
+            and msg_values.get("message_type") == "email"
+            and not message.dialog_visibility
+        ):
             self._dialog_classify_incoming_email(message)
         return result
+
+    def _check_can_update_message_content(self, messages):
+        super()._check_can_update_message_content(messages)
+        locked = messages.sudo().filtered("dialog_locked")
+        if locked:
+            raise UserError(locked[0]._dialog_locked_message())
 
     def _dialog_classify_incoming_email(self, message):
         author = message.author_id

@@ -1,13 +1,13 @@
-from . import (
-    test_composer,
-    test_delivery,
-    test_dialog_post,
-    test_incoming_email,
-    test_message_security,
-    test_overview,
-    test_partner,
-    test_rpc,
-    test_security,
-    test_topic,
-    test_tour,
-)
+from . import test_composer
+from . import test_delivery
+from . import test_dialog_post
+from . import test_i18n
+from . import test_incoming_email
+from . import test_message_security
+from . import test_overview
+from . import test_partner
+from . import test_portal
+from . import test_rpc
+from . import test_security
+from . import test_topic
+from . import test_tour

@@ -132,7 +132,7 @@ class TestDialogPost(DialogCase):
             ),
             ({"follow_up_date": "next tuesday"}, ValidationError, "Invalid date"),
             ({"send_content": "yes"}, ValidationError, "send_content"),
-            ({"reply_to_id": foreign_message.id}, ValidationError, "does not belong"),
+            ({"reply_to_id": foreign_message.id}, ValidationError, "not a customer"),
             ({"reply_to_id": 999999999}, ValidationError, "Unknown message to answer"),
             ({"body": ""}, ValidationError, "empty"),
             ({"body": "<p><br></p>"}, ValidationError, "empty"),

@@ -121,8 +121,8 @@ class TestMessageSecurity(DialogCase):
             ):
                 Message.with_context(**context).create(
                     {
-                        "model": "res.partner",
-                        "res_id": self.customer.id,
+                        "model": "sale.order",
+                        "res_id": self.order.id,
                         "body": "x",
                         "message_type": "comment",
                         "dialog_visibility": "customer",
@@ -220,3 +220,142 @@ class TestMessageSecurity(DialogCase):
     def test_unknown_selection_values(self):
         with self.assertRaisesRegex(Exception, "not a valid value"):
             self.internal.with_user(self.user_employee).write({"dialog_channel": "fax"})
+
+
+class TestMessageIntegrity(DialogCase):
+    """Ways around dialog_post and the locks, tried as an attacker would."""
+
+    def setUp(self):
+        super().setUp()
+        self.attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "vertrag.pdf",
+                    "raw": b"%PDF contract",
+                    "res_model": "customer_dialog.composer",
+                    "res_id": 0,
+                }
+            )
+        )
+        with self.mock_mail_gateway():
+            self.delivered = self.post(
+                self.order,
+                "Ihr Vertrag",
+                visibility="customer",
+                contact_id=self.contact.id,
+                attachment_ids=self.attachment.ids,
+            )
+
+    def test_default_context_cannot_create_dialog_messages(self):
+        Message = self.env["mail.message"].with_user(self.user_employee)
+        with self.assertRaisesRegex(UserError, "dialog_post"):
+            Message.with_context(
+                default_dialog_visibility="customer",
+                default_dialog_published=True,
+                default_dialog_partner_id=self.other_customer.id,
+            ).create(
+                {
+                    "model": "sale.order",
+                    "res_id": self.order.id,
+                    "body": "Gefälscht",
+                    "message_type": "comment",
+                    "author_id": self.user_manager.partner_id.id,
+                }
+            )
+
+    def test_default_context_does_not_reach_dialog_post(self):
+        message_id = (
+            self.customer.with_user(self.user_employee)
+            .with_context(
+                default_dialog_delivery_message_id=self.delivered.id,
+                default_dialog_archived=True,
+            )
+            .dialog_post("Notiz")
+        )
+        message = self.env["mail.message"].browse(message_id)
+        self.assertFalse(message.dialog_delivery_message_id)
+        self.assertFalse(message.dialog_archived)
+
+    def test_ordinary_message_cannot_become_dialog_message(self):
+        note = self.order.with_user(self.user_employee).message_post(
+            body="Interne Notiz mit Anhang", message_type="comment"
+        )
+        with self.assertRaisesRegex(UserError, "dialog_post"):
+            note.with_user(self.user_employee).write(
+                {
+                    "dialog_visibility": "customer",
+                    "dialog_published": True,
+                    "dialog_partner_id": self.customer.id,
+                }
+            )
+        self.assertFalse(note.dialog_visibility)
+
+    def test_system_fields_not_writable(self):
+        for user in (self.user_employee, self.user_manager):
+            for values in (
+                {"dialog_delivery": "none"},
+                {"dialog_partner_id": self.other_customer.id},
+                {"dialog_reply_to_id": False},
+                {"author_id": self.user_manager.partner_id.id},
+                {"res_id": self.customer.id},
+            ):
+                with self.subTest(user=user.login, values=values):
+                    with self.assertRaisesRegex(AccessError, "set by the system"):
+                        self.delivered.with_user(user).write(values)
+        self.assertEqual(self.delivered.dialog_delivery, "notice")
+        self.assertEqual(self.delivered.author_id, self.partner_employee)
+
+    def test_portal_user_cannot_change_dialog_messages(self):
+        reply = self.delivered.sudo()._dialog_portal_reply(
+            self.contact, "<p>Antwort</p>", []
+        )
+        for values in (
+            {"dialog_partner_id": self.other_customer.id},
+            {"dialog_reply_to_id": False},
+            {"author_id": self.user_manager.partner_id.id},
+            {"body": "<p>geändert</p>"},
+        ):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                reply.with_user(self.user_portal).write(values)
+        self.assertEqual(reply.dialog_partner_id, self.customer)
+
+    def test_reply_never_carries_a_hidden_conversation(self):
+        with self.mock_mail_gateway():
+            internal = self.post(
+                self.order, "Betrugsverdacht", subject="GEHEIM Betrugsverdacht"
+            )
+        with self.assertRaisesRegex(Exception, "not a customer message"):
+            self.post(
+                self.order, "Antwort", visibility="customer", reply_to_id=internal.id
+            )
+        # even if such a link existed, a portal reply ignores the hidden message
+        self.delivered.sudo().dialog_reply_to_id = internal
+        reply = self.delivered.sudo()._dialog_portal_reply(
+            self.contact, "<p>Danke</p>", []
+        )
+        self.assertEqual(reply.dialog_reply_to_id, self.delivered)
+        self.assertNotIn("GEHEIM", reply.subject or "")
+
+    def test_only_the_gateway_files_incoming_email(self):
+        message = self.order.with_user(self.user_employee).message_post(
+            body="Ich kündige", message_type="email", author_id=self.contact.id
+        )
+        self.assertFalse(message.dialog_visibility)
+
+    def test_chatter_edit_of_delivered_message_refused(self):
+        with self.assertRaisesRegex(UserError, "was delivered"):
+            self.order._message_update_content(self.delivered, None, attachment_ids=[])
+        with self.assertRaisesRegex(UserError, "was delivered"):
+            self.order._message_update_content(self.delivered, "<p>neu</p>")
+        self.assertEqual(self.delivered.attachment_ids, self.attachment)
+
+    def test_delivered_file_cannot_be_replaced_or_deleted(self):
+        with self.assertRaisesRegex(UserError, "delivered to the customer"):
+            self.attachment.with_user(self.user_employee).write(
+                {"raw": b"anderer Vertrag"}
+            )
+        with self.assertRaisesRegex(UserError, "delivered to the customer"):
+            self.attachment.with_user(self.user_employee).unlink()
+        self.assertEqual(self.attachment.raw, b"%PDF contract")

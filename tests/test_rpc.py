@@ -159,3 +159,29 @@ class TestRpc(HttpCase, DialogCase):
             "olga.portal", "mail.message", "search_read", [[]], {"fields": ["id"]}
         )
         self.assertNotIn(published.id, [values["id"] for values in other])
+
+    def test_portal_user_cannot_move_a_reply_over_rpc(self):
+        with self.mock_mail_gateway():
+            published = self.post(
+                self.customer,
+                "Für Sie",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+        reply = published.sudo()._dialog_portal_reply(
+            self.contact, "<p>Meine Antwort</p>", []
+        )
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._xmlrpc(
+                "karl.portal",
+                "mail.message",
+                "write",
+                [
+                    [reply.id],
+                    {
+                        "dialog_partner_id": self.other_customer.id,
+                        "body": "Zahlen Sie an",
+                    },
+                ],
+            )
+        self.assertEqual(reply.dialog_partner_id, self.customer)

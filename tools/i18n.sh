@@ -14,6 +14,7 @@ if [ -f "$REPO_ROOT/i18n/de.po" ]; then
 else
     msginit --no-translator --locale=de_DE --input="$REPO_ROOT/i18n/$MODULE_NAME.pot" --output="$REPO_ROOT/i18n/de.po"
 fi
+msgattrib --no-obsolete --output-file="$REPO_ROOT/i18n/de.po" "$REPO_ROOT/i18n/de.po"
 msgfmt --check-format -o /dev/null "$REPO_ROOT/i18n/de.po"
 untranslated="$(msgattrib --untranslated "$REPO_ROOT/i18n/de.po" | grep -c '^msgid ' || true)"
 say "i18n/de.po: $untranslated untranslated entries"
