@@ -466,10 +466,10 @@ class MailThread(models.AbstractModel):
         return result
 
     def _check_can_update_message_content(self, messages):
-        super()._check_can_update_message_content(messages)
         locked = messages.sudo().filtered("dialog_locked")
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
+        return super()._check_can_update_message_content(messages)
 
     def _dialog_classify_incoming_email(self, message):
         author = message.author_id
