@@ -29,6 +29,17 @@ DELIVERIES = [
     ("content", "Full content by email"),
     ("notice", "Notice by email"),
 ]
+# What the delivery rules decided, stored as a code and shown as a sentence
+# in the reader's language (mail.message._dialog_decision_sentence).
+DECISIONS = [
+    ("internal", "Internal"),
+    ("no_email", "No valid email address: kept internal"),
+    ("content_no_portal", "Content emailed (no portal access yet)"),
+    ("content", "Content emailed"),
+    ("notice", "Notice emailed"),
+    ("portal_reply", "Reply from the portal"),
+    ("received_email", "Received by email"),
+]
 DELIVERY_STATES = [
     ("none", "Not sent"),
     ("pending", "Pending"),

@@ -1,12 +1,15 @@
+from textwrap import shorten
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools.sql import column_exists, create_column
+from odoo.tools import SQL
 
 from .dialog_constants import (
     CHANNELS,
+    DECISIONS,
     DELIVERIES,
     DELIVERY_STATES,
     DIALOG_POST,
@@ -42,6 +45,11 @@ SYSTEM_FIELDS = {"author_id", "model", "res_id", "message_type"}
 # What nobody changes any more once the message went to the customer.
 LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
+# Characters of the text shown where a message has no subject.
+TITLE_LENGTH = 60
+# Notification statuses of the delivery email, as delivery states.
+FAILED_STATUSES = frozenset({"exception", "bounce", "canceled"})
+PENDING_STATUSES = frozenset({"ready", "process", "pending"})
 # Default limit for each file a customer attaches to a portal reply.
 REPLY_MAX_BYTES = 10 * 1024 * 1024
 
@@ -84,9 +92,18 @@ class MailMessage(models.Model):
         help="Visible for the customer in the portal.",
     )
     dialog_delivery = fields.Selection(DELIVERIES, string="Delivery")
+    dialog_delivery_code = fields.Selection(
+        DECISIONS,
+        string="Decision",
+        help="What the delivery rules decided when the message was saved.",
+    )
+    dialog_delivery_address = fields.Char(
+        string="Delivered To", help="Email address the message or its notice went to."
+    )
     dialog_delivery_info = fields.Char(
         string="Delivery Decision",
-        help="Why the message was or was not sent, decided when it was saved.",
+        compute="_compute_dialog_delivery_info",
+        help="Why the message was or was not sent, in the reader's language.",
     )
     dialog_delivery_message_id = fields.Many2one(
         "mail.message",
@@ -99,7 +116,9 @@ class MailMessage(models.Model):
         DELIVERY_STATES,
         string="Delivery State",
         compute="_compute_dialog_delivery_state",
-        store=True,
+        search="_search_dialog_delivery_state",
+        help="Derived from the delivery email's own status: pending, sent or "
+        "failed (SMTP error or bounce).",
     )
     dialog_channel = fields.Selection(CHANNELS, string="Channel")
     dialog_direction = fields.Selection(DIRECTIONS, string="Direction")
@@ -133,9 +152,19 @@ class MailMessage(models.Model):
         ondelete="set null",
         help="First message of the conversation this message answers.",
     )
+    dialog_deleted_reference = fields.Char(
+        string="Deleted Reference Object",
+        help="The document the message belonged to before it was deleted; the "
+        "message stayed in the customer file.",
+    )
     dialog_archived = fields.Boolean(
         string="Archived",
         help="Hidden from the overview by default; stays in the customer file.",
+    )
+    dialog_title = fields.Char(
+        string="Title",
+        compute="_compute_dialog_title",
+        help="The subject, else the beginning of the text.",
     )
     dialog_portal_url = fields.Char(
         string="Portal Link", compute="_compute_dialog_portal_url"
@@ -145,15 +174,6 @@ class MailMessage(models.Model):
         compute="_compute_dialog_locked",
         help="Delivered to the customer: content, visibility and customer are final.",
     )
-
-    def _auto_init(self):
-        # Create the stored computed column empty instead of letting the ORM
-        # compute it for every existing message at installation.
-        if not column_exists(self.env.cr, "mail_message", "dialog_delivery_state"):
-            create_column(
-                self.env.cr, "mail_message", "dialog_delivery_state", "varchar"
-            )
-        return super()._auto_init()
 
     # ------------------------------------------------------------------
     # Computes
@@ -165,6 +185,49 @@ class MailMessage(models.Model):
             message.dialog_recipient_id = (
                 message.dialog_contact_id or message.dialog_partner_id
             )
+
+    @api.depends("dialog_delivery_code", "dialog_delivery_address")
+    @api.depends_context("lang")
+    def _compute_dialog_delivery_info(self):
+        for message in self:
+            message.dialog_delivery_info = message.dialog_delivery_code and (
+                self._dialog_decision_sentence(
+                    message.dialog_delivery_code,
+                    message.dialog_delivery_address,
+                    message.dialog_recipient_id,
+                )
+            )
+
+    @api.model
+    def _dialog_decision_sentence(self, code, address, recipient):
+        """The stored decision as a sentence in the reader's language."""
+        if code == "internal":
+            return self.env._("Internal message: not sent and not shown in the portal.")
+        if code == "no_email":
+            return self.env._(
+                "%(name)s has no valid email address: saved as an internal message.",
+                name=recipient.display_name or self.env._("The customer"),
+            )
+        if code == "content_no_portal":
+            return self.env._(
+                "Full content emailed to %(email)s; published in the portal "
+                "for later portal access.",
+                email=address,
+            )
+        if code == "content":
+            return self.env._(
+                "Full content emailed to %(email)s and published in the portal.",
+                email=address,
+            )
+        if code == "notice":
+            return self.env._(
+                "Notice without content emailed to %(email)s; "
+                "the message is published in the portal.",
+                email=address,
+            )
+        if code == "portal_reply":
+            return self.env._("Reply from the customer portal.")
+        return self.env._("Received by email from %(email)s.", email=address)
 
     @api.depends(
         "dialog_visibility",
@@ -183,7 +246,7 @@ class MailMessage(models.Model):
                 )
 
     def _dialog_state_from_notifications(self):
-        delivery = self.dialog_delivery_message_id
+        delivery = self.sudo().dialog_delivery_message_id
         if not delivery:
             return "failed"
         statuses = set(
@@ -191,12 +254,56 @@ class MailMessage(models.Model):
                 lambda n: n.notification_type == "email"
             ).mapped("notification_status")
         )
-        if statuses & {"exception", "bounce", "canceled"}:
+        if statuses & FAILED_STATUSES:
             return "failed"
-        if statuses & {"ready", "process", "pending"}:
+        if statuses & PENDING_STATUSES:
             return "pending"
         # sent, or delivered to the inbox of a recipient who is a user
         return "sent"
+
+    def _search_dialog_delivery_state(self, operator, value):
+        """The same derivation as the compute, in SQL: the state lives in the
+        delivery email's notifications, nowhere else."""
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(
+                self.env._(
+                    "Delivery states can only be searched with =, !=, in, not in."
+                )
+            )
+        values = [value] if isinstance(value, str) or not value else list(value)
+        states = tuple(v for v in values if v) or ("",)
+        state = SQL(
+            """CASE
+                 WHEN m.dialog_delivery IS NULL OR m.dialog_delivery = 'none'
+                   THEN 'none'
+                 WHEN m.dialog_delivery_message_id IS NULL THEN 'failed'
+                 WHEN EXISTS (SELECT 1 FROM mail_notification n
+                               WHERE n.mail_message_id = m.dialog_delivery_message_id
+                                 AND n.notification_type = 'email'
+                                 AND n.notification_status IN %s) THEN 'failed'
+                 WHEN EXISTS (SELECT 1 FROM mail_notification n
+                               WHERE n.mail_message_id = m.dialog_delivery_message_id
+                                 AND n.notification_type = 'email'
+                                 AND n.notification_status IN %s) THEN 'pending'
+                 ELSE 'sent'
+               END""",
+            tuple(sorted(FAILED_STATUSES)),
+            tuple(sorted(PENDING_STATUSES)),
+        )
+        matching = SQL(
+            "(SELECT m.id FROM mail_message m "
+            "WHERE m.dialog_visibility IS NOT NULL AND %s IN %s)",
+            state,
+            states,
+        )
+        positive = operator in ("=", "in")
+        if False in values or None in values:
+            # "no state" are the messages that are not dialog messages
+            no_state = [("dialog_visibility", "=", False)]
+            found = [("id", "in", matching)]
+            domain = expression.OR([no_state, found])
+            return domain if positive else ["!", *domain]
+        return [("id", "in" if positive else "not in", matching)]
 
     @api.model
     def _selection_dialog_reference(self):
@@ -216,6 +323,13 @@ class MailMessage(models.Model):
             else:
                 message.dialog_reference = False
 
+    @api.depends("subject", "body")
+    def _compute_dialog_title(self):
+        for message in self:
+            message.dialog_title = message.subject or shorten(
+                message.preview or "", TITLE_LENGTH, placeholder="…"
+            )
+
     def _compute_dialog_portal_url(self):
         base_url = self.get_base_url()
         for message in self:
@@ -224,6 +338,11 @@ class MailMessage(models.Model):
                 if message.dialog_visibility
                 else False
             )
+
+    def _dialog_backend_url(self):
+        """Link to the message in the overview, for employees."""
+        self.ensure_one()
+        return f"/odoo/action-customer_dialog.mail_message_dialog_action/{self.id}"
 
     @api.depends("dialog_delivery")
     def _compute_dialog_locked(self):
@@ -277,8 +396,8 @@ class MailMessage(models.Model):
         return super()._get_search_domain_share() + self._dialog_share_domain()
 
     def _get_forbidden_access(self, operation):
-        forbidden = super()._get_forbidden_access(operation)
         if self.env.user._is_internal():
+            forbidden = super()._get_forbidden_access(operation)
             if operation == "unlink" and forbidden:
                 # mail wants write access on the document to delete; a dialog
                 # message belongs to its author (checked again in unlink)
@@ -291,25 +410,53 @@ class MailMessage(models.Model):
                 )
                 forbidden -= self.browse(own.ids)
             return forbidden
-        partner = self.env.user.partner_id
-        hidden_ids = [
-            message.id
-            for message in (self - forbidden).sudo()
-            if message.dialog_visibility
-            and not message._dialog_visible_to_customer(partner)
-        ]
-        return forbidden + self.browse(hidden_ids)
+        hidden = self._dialog_hidden_from_share_user()
+        return hidden + super(MailMessage, self - hidden)._get_forbidden_access(
+            operation
+        )
+
+    def _dialog_hidden_from_share_user(self):
+        """The one rule for share users (portal and public, with or without a
+        token), in SQL so that it also holds for messages in no cache: nothing
+        internal of any message type (mail only hides internal *comments*
+        when read by id) and no dialog message that is not published for the
+        user's customer. The same conditions as ``_get_search_domain_share``.
+        """
+        if not self.ids:
+            return self.browse()
+        self.flush_recordset(
+            ["is_internal", "subtype_id", "dialog_visibility", "dialog_published"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT message.id
+                     FROM mail_message AS message
+                LEFT JOIN mail_message_subtype AS subtype
+                       ON subtype.id = message.subtype_id
+                    WHERE message.id = ANY(%(ids)s)
+                      AND (message.is_internal IS TRUE
+                           OR subtype.id IS NULL
+                           OR subtype.internal IS TRUE
+                           OR (message.dialog_visibility IS NOT NULL
+                               AND (message.dialog_visibility != 'customer'
+                                    OR message.dialog_published IS NOT TRUE
+                                    OR message.dialog_partner_id IS DISTINCT FROM
+                                       %(customer)s)))""",
+                ids=list(self.ids),
+                customer=self.env.user.partner_id.commercial_partner_id.id,
+            )
+        )
+        return self.browse(row[0] for row in rows)
 
     @api.model
     def _get_with_access(self, message_id, operation, **kwargs):
-        # mail's fallback grants access through the document; a dialog message
-        # additionally has to be published for this customer.
+        # mail's fallback grants access through the document (or its access
+        # token); the rule for share users still applies.
         message = super()._get_with_access(message_id, operation, **kwargs)
         if (
             message
             and not self.env.user._is_internal()
-            and message.sudo().dialog_visibility
-            and not message.sudo()._dialog_visible_to_customer(self.env.user.partner_id)
+            and message._dialog_hidden_from_share_user()
         ):
             return self.browse()
         return message
@@ -352,27 +499,60 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         check_selection_values(self, vals, SELECTION_FIELDS)
-        if "dialog_visibility" in vals and "dialog_published" not in vals:
-            # a customer message is published by default, an internal one never
-            vals = dict(vals, dialog_published=vals["dialog_visibility"] == "customer")
         if not self.env.su:
             self._dialog_check_write(vals)
+            if "dialog_visibility" in vals:
+                # a change of visibility is a new delivery decision
+                vals = dict(vals)
+                visibility = vals.pop("dialog_visibility")
+                result = self.write(vals) if vals else True
+                self.filtered(
+                    lambda m: m.dialog_visibility and m.dialog_visibility != visibility
+                )._dialog_set_visibility(visibility)
+                return result
+        if not set(vals) & set(TRACKED_FIELDS):
+            return super().write(vals)
         dialog_messages = self.filtered("dialog_visibility")
-        if dialog_messages:
-            old_values = {
-                m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages
-            }
+        old_values = {m.id: {f: m[f] for f in TRACKED_FIELDS} for m in dialog_messages}
         result = super().write(vals)
-        if set(vals) & set(TRACKED_FIELDS):
-            self.filtered("dialog_visibility")._dialog_sync_portal_flags()
-            if dialog_messages:
-                dialog_messages._dialog_track_changes(old_values)
+        dialog_messages._dialog_sync_portal_flags(
+            {
+                m.id
+                for m in dialog_messages
+                if old_values[m.id]["dialog_visibility"] != m.dialog_visibility
+            }
+        )
+        dialog_messages._dialog_track_changes(old_values)
         return result
+
+    def _dialog_set_visibility(self, visibility):
+        """Apply the delivery rules again, as for a new post: a message that
+        becomes a customer message is delivered (or the change is refused with
+        the reason); one that becomes internal is unpublished."""
+        for message in self:
+            record = message._dialog_thread() or message.dialog_partner_id
+            recipient = message.dialog_recipient_id
+            decision = record._dialog_decide_delivery(visibility, recipient)
+            if decision["visibility"] != visibility:
+                raise UserError(decision["info"])
+            message.sudo().write(
+                {
+                    "dialog_visibility": decision["visibility"],
+                    "dialog_published": decision["visibility"] == "customer",
+                    "dialog_delivery": decision["delivery"],
+                    "dialog_delivery_code": decision["code"],
+                    "dialog_delivery_address": decision["address"],
+                }
+            )
+            if decision["delivery"] != "none":
+                record._dialog_deliver(message, recipient)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_dialog_by_author_or_manager(self):
+        if self.env.su:
+            return
         dialog_messages = self.filtered("dialog_visibility")
-        if not dialog_messages or self.env.su:
+        if not dialog_messages:
             return
         dialog_messages._dialog_check_author_or_manager()
         if not self._dialog_is_manager() and dialog_messages.filtered("dialog_locked"):
@@ -387,12 +567,12 @@ class MailMessage(models.Model):
         """Rights and integrity of a write by a user (not the system)."""
         changed = set(vals)
         dialog_fields = {fname for fname in self._fields if fname.startswith("dialog_")}
+        if not changed & (dialog_fields | USER_EDITABLE_FIELDS | SYSTEM_FIELDS):
+            return
         dialog_messages = self.filtered("dialog_visibility")
         if changed & dialog_fields and self - dialog_messages:
             raise UserError(self._dialog_post_only_message())
-        if not dialog_messages or not changed & (
-            dialog_fields | USER_EDITABLE_FIELDS | SYSTEM_FIELDS
-        ):
+        if not dialog_messages:
             return
         if not self.env.user._is_internal():
             raise AccessError(self.env._("Customers cannot change dialog messages."))
@@ -413,17 +593,6 @@ class MailMessage(models.Model):
         )
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
-        if vals.get("dialog_visibility") == "customer":
-            for message in dialog_messages:
-                recipient = message.dialog_recipient_id
-                if not recipient.email:
-                    raise UserError(
-                        self.env._(
-                            "%(recipient)s has no email address: "
-                            "the message must stay internal.",
-                            recipient=recipient.display_name,
-                        )
-                    )
 
     def _dialog_locked_message(self):
         return self.env._(
@@ -460,14 +629,20 @@ class MailMessage(models.Model):
                 )
             )
 
-    def _dialog_sync_portal_flags(self):
+    def _dialog_sync_portal_flags(self, visibility_changed_ids):
+        """Keep Odoo's own markers in line: ``is_internal`` with the
+        publication, the subtype with a change of visibility (a mail gateway
+        email keeps Odoo's subtype while it is only (un)published)."""
         for message in self.sudo():
             flags = self._dialog_portal_flags(
                 message.dialog_visibility, message.dialog_published
             )
-            if (
-                message.is_internal != flags["is_internal"]
-                or message.subtype_id.id != flags["subtype_id"]
+            if message.id not in visibility_changed_ids:
+                del flags["subtype_id"]
+            if any(
+                (message[fname].id if fname == "subtype_id" else message[fname])
+                != value
+                for fname, value in flags.items()
             ):
                 message.write(flags)
 

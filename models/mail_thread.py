@@ -16,6 +16,8 @@ from .dialog_constants import (
 )
 
 HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# The auto_join one2many fields of mail.thread towards mail.message.
+MESSAGE_FIELDS = ("message_ids", "website_message_ids")
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
 
@@ -76,17 +78,11 @@ class MailThread(models.AbstractModel):
         )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
-
-        attachments = values["attachments"]
-        attachments.filtered(lambda a: a.res_model in COMPOSER_MODELS).sudo().write(
-            {"res_model": self._name, "res_id": self.id}
-        )
-        message = self._dialog_posting().message_post(
+        message = self._dialog_message_post(
+            values["attachments"],
             body=values["body"],
             subject=values["subject"],
-            message_type="comment",
             author_id=self.env.user.partner_id.id,
-            attachment_ids=attachments.ids,
             partner_ids=[],
             date=values["date"],
             dialog_partner_id=customer.id,
@@ -94,17 +90,14 @@ class MailThread(models.AbstractModel):
             dialog_visibility=decision["visibility"],
             dialog_published=decision["visibility"] == "customer",
             dialog_delivery=decision["delivery"],
-            dialog_delivery_info=decision["info"],
+            dialog_delivery_code=decision["code"],
+            dialog_delivery_address=decision["address"],
             dialog_channel=channel,
             dialog_direction=direction,
             dialog_topic_id=values["topic"].id,
             dialog_user_id=values["user"].id,
             dialog_follow_up_date=values["follow_up_date"],
-            dialog_reference_model=self._name,
             dialog_reply_to_id=values["reply_to"].id,
-            **self.env["mail.message"]._dialog_portal_flags(
-                decision["visibility"], decision["visibility"] == "customer"
-            ),
         )
         if decision["delivery"] != "none":
             self._dialog_deliver(message, recipient)
@@ -120,58 +113,47 @@ class MailThread(models.AbstractModel):
     def _dialog_decide_delivery(self, visibility, recipient, send_content=None):
         """Apply the delivery rules to a message for ``recipient``.
 
+        Portal access and the content flag are the customer's (its commercial
+        entity's), whichever contact receives the message.
+
         :return: dict with the ``visibility`` to store, the ``delivery``
-            (none/content/notice) and ``info``, a sentence for the user.
+            (none/content/notice), the decision ``code`` and the ``address``
+            it went to; ``info`` is the sentence for the current user.
         """
+        email = email_normalize(recipient.email or "") if recipient else False
+        customer = recipient.commercial_partner_id
         if visibility != "customer":
-            return {
+            decision = {
                 "visibility": "internal",
                 "delivery": "none",
-                "info": self.env._(
-                    "Internal message: not sent and not shown in the portal."
-                ),
+                "code": "internal",
             }
-        if not recipient or not email_normalize(recipient.email or ""):
-            return {
+        elif not email:
+            decision = {
                 "visibility": "internal",
                 "delivery": "none",
-                "info": self.env._(
-                    "%(name)s has no valid email address: "
-                    "saved as an internal message.",
-                    name=recipient.display_name or self.env._("The customer"),
-                ),
+                "code": "no_email",
             }
-        if not recipient.dialog_portal_access:
-            return {
+        elif not customer._dialog_has_portal_access():
+            decision = {
                 "visibility": "customer",
                 "delivery": "content",
-                "info": self.env._(
-                    "Full content emailed to %(email)s; published in the portal "
-                    "for later "
-                    "portal access.",
-                    email=recipient.email,
-                ),
+                "code": "content_no_portal",
             }
-        if send_content is None:
-            send_content = recipient.dialog_mail_content
-        if send_content:
-            return {
+        else:
+            if send_content is None:
+                send_content = customer.dialog_mail_content
+            delivery = "content" if send_content else "notice"
+            decision = {
                 "visibility": "customer",
-                "delivery": "content",
-                "info": self.env._(
-                    "Full content emailed to %(email)s and published in the portal.",
-                    email=recipient.email,
-                ),
+                "delivery": delivery,
+                "code": delivery,
             }
-        return {
-            "visibility": "customer",
-            "delivery": "notice",
-            "info": self.env._(
-                "Notice without content emailed to %(email)s; "
-                "the message is published in the portal.",
-                email=recipient.email,
-            ),
-        }
+        decision["address"] = email if decision["delivery"] != "none" else False
+        decision["info"] = self.env["mail.message"]._dialog_decision_sentence(
+            decision["code"], decision["address"], recipient
+        )
+        return decision
 
     def _dialog_deliver(self, message, recipient):
         """Send the content or notice email of ``message`` to ``recipient`` as
@@ -197,6 +179,8 @@ class MailThread(models.AbstractModel):
             author_id=message.author_id.id,
             attachment_ids=attachments.ids if attachments else [],
             email_layout_xmlid="mail.mail_notification_light",
+            # not internal: the customer's answer by email is a discussion
+            subtype_xmlid="customer_dialog.mt_dialog_customer",
             record_name=message.record_name,
         )
         message.sudo().dialog_delivery_message_id = delivery
@@ -209,12 +193,19 @@ class MailThread(models.AbstractModel):
             # logging only needs read access; the activity is still the user's
             target = target.sudo()
         responsible = message.dialog_user_id or self.env.user
+        # the activity says what to do and links to the message; it never
+        # copies its text, which token holders of the document could read
         activity = target.activity_schedule(
             "mail.mail_activity_data_todo",
             date_deadline=message.dialog_follow_up_date,
-            summary=message.subject
-            or self.env._("Follow up: %(customer)s", customer=customer.display_name),
-            note=message.body,
+            summary=self.env._(
+                "Follow up: %(customer)s", customer=customer.display_name
+            ),
+            note=Markup('<a href="%s">%s</a>')
+            % (
+                message._dialog_backend_url(),
+                self.env._("Open the dialog message"),
+            ),
             user_id=responsible.id,
         )
         message.sudo().dialog_activity_id = activity
@@ -229,27 +220,61 @@ class MailThread(models.AbstractModel):
         subject = conversation.subject and self.env._(
             "Re: %(subject)s", subject=conversation.subject
         )
-        return self._dialog_posting().message_post(
+        # pending uploads of the poster, as Odoo's composer leaves them
+        files = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+                for name, content, _mimetype in uploads
+            ]
+        )
+        return self._dialog_message_post(
+            files,
             body=body,
             subject=subject or False,
-            message_type="comment",
             author_id=author.id,
-            attachments=[(name, content) for name, content, _mimetype in uploads],
-            partner_ids=responsible.ids,
+            partner_ids=responsible.filtered(
+                lambda p: any(user._is_internal() for user in p.user_ids)
+            ).ids,
             dialog_partner_id=customer.id,
             dialog_contact_id=author.id if author != customer else False,
             dialog_visibility="customer",
             dialog_published=True,
             dialog_delivery="none",
-            dialog_delivery_info=self.env._("Reply from the customer portal."),
+            dialog_delivery_code="portal_reply",
             dialog_channel="portal",
             dialog_direction="incoming",
             dialog_topic_id=conversation.dialog_topic_id.id,
             dialog_user_id=conversation.dialog_user_id.id,
-            dialog_reference_model=self._name,
             dialog_reply_to_id=conversation.id,
-            **self.env["mail.message"]._dialog_portal_flags("customer", True),
         )
+
+    def _dialog_message_post(self, attachments, **values):
+        """Create a dialog message on this record: the one way dialog messages
+        come into being (dialog_post and portal replies).
+
+        Files uploaded for it become the message's own (``res_model``
+        mail.message), so that reading them needs access to the message, not
+        to the document; files of the document stay where they are.
+        """
+        uploads = attachments.sudo().filtered(
+            lambda a: not a.res_model or a.res_model in COMPOSER_MODELS
+        )
+        message = self._dialog_posting().message_post(
+            message_type="comment",
+            attachment_ids=attachments.ids,
+            dialog_reference_model=self._name,
+            **values,
+            **self.env["mail.message"]._dialog_portal_flags(
+                values["dialog_visibility"], values["dialog_published"]
+            ),
+        )
+        uploads.write({"res_model": "mail.message", "res_id": message.id})
+        return message
 
     # ------------------------------------------------------------------
     # Helpers
@@ -417,7 +442,8 @@ class MailThread(models.AbstractModel):
                 )
             )
         foreign_upload = attachments.sudo().filtered(
-            lambda a: a.res_model in COMPOSER_MODELS and a.create_uid != self.env.user
+            lambda a: (not a.res_model or a.res_model in COMPOSER_MODELS)
+            and a.create_uid != self.env.user
         )
         if foreign_upload:
             raise ValidationError(
@@ -453,17 +479,169 @@ class MailThread(models.AbstractModel):
             MailThread, self.with_context(customer_dialog_gateway=DIALOG_GATEWAY)
         )._message_route_process(message, message_dict, routes)
 
-    def _message_post_after_hook(self, message, msg_values):
-        """An email from a customer routed here by the mail gateway becomes an
-        incoming dialog message of that customer."""
-        result = super()._message_post_after_hook(message, msg_values)
+    def message_post(self, **kwargs):
+        """An email from a customer routed here by the mail gateway is filed
+        as an incoming message of that customer, after Odoo notified it as
+        usual: its subtype, followers and notifications stay Odoo's."""
+        message = super().message_post(**kwargs)
         if (
             self.env.context.get("customer_dialog_gateway") is DIALOG_GATEWAY
-            and msg_values.get("message_type") == "email"
+            and message.message_type == "email"
             and not message.dialog_visibility
         ):
             self._dialog_classify_incoming_email(message)
-        return result
+        return message
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """Only the delivery rules send a dialog message to a customer: it
+        notifies nobody through followers, whatever subtype they follow, and
+        of its explicit recipients only employees (the responsible of a
+        portal reply)."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        is_dialog = (
+            msg_vals.get("dialog_visibility")
+            if msg_vals
+            else message.sudo().dialog_visibility
+        )
+        if not is_dialog:
+            return recipients
+        explicit = set(
+            msg_vals.get("partner_ids", [])
+            if msg_vals
+            else message.sudo().partner_ids.ids
+        )
+        return [
+            recipient
+            for recipient in recipients
+            if recipient["id"] in explicit
+            and recipient["type"] == "user"
+            and not recipient["share"]
+        ]
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """``message_ids`` and ``website_message_ids`` are auto_join: a domain
+        through them would skip mail.message's access rules. For a share
+        user, such a leaf is answered by mail.message's own search."""
+        if not self.env.su and self._dialog_domain_reaches_messages(domain):
+            if not self.env.user._is_internal():
+                domain = self._dialog_guard_message_leaves(domain)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _dialog_domain_reaches_messages(self, domain):
+        return any(
+            isinstance(leaf, list | tuple)
+            and isinstance(leaf[0], str)
+            and leaf[0].split(".", 1)[0] in MESSAGE_FIELDS
+            for leaf in domain or ()
+        )
+
+    @api.model
+    def _dialog_guard_message_leaves(self, domain):
+        """Rewrite every leaf on ``message_ids``/``website_message_ids`` into
+        ``id in (res_id of the messages the user may see that match)``."""
+        Message = self.env["mail.message"]
+        guarded = []
+        for leaf in domain:
+            if not (
+                isinstance(leaf, list | tuple)
+                and isinstance(leaf[0], str)
+                and leaf[0].split(".", 1)[0] in MESSAGE_FIELDS
+            ):
+                guarded.append(leaf)
+                continue
+            path, operator, value = leaf
+            field_name, _dot, rest = path.partition(".")
+            field = self._fields[field_name]
+            negate = False
+            if rest:
+                condition = [(rest, operator, value)]
+            elif operator in ("any", "not any"):
+                condition, negate = list(value), operator == "not any"
+            elif operator in ("=", "!=") and value is False:
+                condition, negate = [], operator == "="
+            elif operator in ("in", "=", "not in", "!="):
+                if isinstance(value, list | tuple):
+                    value = [i for i in value if i]
+                elif operator in ("=", "!="):
+                    value = [value]
+                condition = [("id", "in", value)]
+                negate = operator in ("not in", "!=")
+            else:
+                raise UserError(
+                    self.env._(
+                        "Unsupported search on %(field)s: %(operator)s.",
+                        field=field_name,
+                        operator=operator,
+                    )
+                )
+            messages = Message._search(
+                [*field.get_domain_list(self), ("model", "=", self._name), *condition]
+            )
+            guarded.append(
+                ("id", "not in" if negate else "in", messages.subselect("res_id"))
+            )
+        return guarded
+
+    def unlink(self):
+        """Deleting a document never deletes the dialog messages filed on it:
+        they move to the customer's own file with a note of the object."""
+        self._dialog_keep_messages_of_deleted_records()
+        return super().unlink()
+
+    def _dialog_keep_messages_of_deleted_records(self):
+        if not self.ids:
+            return
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("dialog_visibility", "!=", False),
+                ]
+            )
+        )
+        if not messages:
+            return
+        if self._name == "res.partner":
+            own_file = messages.filtered(lambda m: m.dialog_partner_id.id == m.res_id)
+            if own_file:
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has a customer file with %(count)s dialog "
+                        "messages and cannot be deleted: archive it instead.",
+                        customer=own_file[0].dialog_partner_id.display_name,
+                        count=len(own_file),
+                    )
+                )
+        model_name = self.env["ir.model"]._get(self._name).name
+        names = {record.id: record.display_name for record in self.sudo()}
+        for message in messages:
+            customer = message.dialog_partner_id
+            note = f"{model_name} {names.get(message.res_id, message.res_id)}"
+            moved = message | message.dialog_delivery_message_id
+            moved.write(
+                {
+                    "model": "res.partner",
+                    "res_id": customer.id,
+                    "record_name": customer.display_name,
+                }
+            )
+            message.write(
+                {
+                    "dialog_deleted_reference": note,
+                    "dialog_reference_model": "res.partner",
+                }
+            )
+            message.dialog_activity_id.write(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": customer.id,
+                }
+            )
 
     def _check_can_update_message_content(self, messages):
         locked = messages.sudo().filtered("dialog_locked")
@@ -486,9 +664,8 @@ class MailThread(models.AbstractModel):
                 "dialog_visibility": "customer",
                 "dialog_published": True,
                 "dialog_delivery": "none",
-                "dialog_delivery_info": self.env._(
-                    "Received by email from %(email)s.", email=author.email
-                ),
+                "dialog_delivery_code": "received_email",
+                "dialog_delivery_address": author.email_normalized,
                 "dialog_channel": "email",
                 "dialog_direction": "incoming",
                 "dialog_reference_model": self._name,

@@ -10,13 +10,14 @@ class ResPartner(models.Model):
         help="For customers with portal access: email the full content of new "
         "customer messages. When unchecked they only get a notice that a new "
         "message is waiting in their portal (privacy by default). Customers "
-        "without portal access always receive the content.",
+        "without portal access always receive the content. Set on the "
+        "customer; its contacts follow.",
     )
     dialog_portal_access = fields.Boolean(
         string="Portal access",
         compute="_compute_dialog_portal_access",
         search="_search_dialog_portal_access",
-        help="The customer has an active portal user.",
+        help="The customer or one of its contacts has an active portal user.",
     )
     dialog_blocked = fields.Boolean(
         string="Blocked",
@@ -35,11 +36,38 @@ class ResPartner(models.Model):
         compute="_compute_dialog_message_ids",
     )
 
-    @api.depends("user_ids.active", "user_ids.share", "user_ids.groups_id")
+    @api.model
+    def _commercial_fields(self):
+        return [*super()._commercial_fields(), "dialog_mail_content"]
+
+    @api.model
+    def _dialog_customers_with_portal_access(self, customers=None):
+        """Ids of the commercial entities of which the entity itself or a
+        contact has an active portal user (limited to ``customers``)."""
+        domain = [
+            ("groups_id", "in", self.env.ref("base.group_portal").ids),
+            ("share", "=", True),
+        ]
+        if customers is not None:
+            domain.append(("partner_id.commercial_partner_id", "in", customers.ids))
+        users = self.env["res.users"].sudo().search(domain)
+        return set(users.partner_id.commercial_partner_id.ids)
+
+    def _dialog_has_portal_access(self):
+        """Whether this partner's customer has portal access, read now (the
+        computed field may be cached from before a user was created)."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        return customer.id in self._dialog_customers_with_portal_access(customer)
+
+    @api.depends("commercial_partner_id")
     def _compute_dialog_portal_access(self):
+        with_access = self._dialog_customers_with_portal_access(
+            self.commercial_partner_id
+        )
         for partner in self:
-            partner.dialog_portal_access = any(
-                user._is_portal() for user in partner.sudo().user_ids
+            partner.dialog_portal_access = (
+                partner.commercial_partner_id.id in with_access
             )
 
     def _search_dialog_portal_access(self, operator, value):
@@ -47,14 +75,9 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("Portal access can only be searched with = or !=.")
             )
-        portal_partners = (
-            self.env["res.users"]
-            .sudo()
-            .search([("groups_id", "in", self.env.ref("base.group_portal").ids)])
-            .partner_id
-        )
+        with_access = list(self._dialog_customers_with_portal_access())
         positive = (operator == "=") == bool(value)
-        return [("id", "in" if positive else "not in", portal_partners.ids)]
+        return [("commercial_partner_id", "in" if positive else "not in", with_access)]
 
     def _dialog_messages_domain(self):
         return [

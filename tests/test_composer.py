@@ -110,8 +110,7 @@ class TestComposer(DialogCase):
         )
         self.assertEqual(message.attachment_ids, attachment)
         self.assertEqual(
-            (attachment.res_model, attachment.res_id),
-            ("res.partner", self.customer_no_portal.id),
+            (attachment.res_model, attachment.res_id), ("mail.message", message.id)
         )
         self.assertEqual(self._mails[0]["attachments"][0][0], "brief.pdf")
 

@@ -112,7 +112,9 @@ class TestDeliveryRules(DialogCase):
                 self.assertEqual(message.dialog_delivery, "content")
                 self.assertEqual(message.dialog_delivery_state, "sent")
                 self.assertEqual(
-                    attachment.res_model, record._name, "upload bound to the reference"
+                    (attachment.res_model, attachment.res_id),
+                    ("mail.message", message.id),
+                    "the upload belongs to the message, not to the document",
                 )
                 emails = self.sent_emails_to(self.customer_no_portal.email)
                 self.assertEqual(len(emails), 1)
@@ -153,7 +155,7 @@ class TestDeliveryRules(DialogCase):
                 self.assertIn(f"/my/messages/{message.id}", notice["body"])
 
     def test_portal_customer_content_by_flag(self):
-        self.contact.dialog_mail_content = True
+        self.customer.dialog_mail_content = True
         with self.mock_mail_gateway():
             message = self.post(
                 self.order, SECRET, visibility="customer", contact_id=self.contact.id
@@ -162,7 +164,7 @@ class TestDeliveryRules(DialogCase):
         self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
 
     def test_per_message_choice_overrides_flag(self):
-        self.contact.dialog_mail_content = True
+        self.customer.dialog_mail_content = True
         with self.mock_mail_gateway():
             notice = self.post(
                 self.customer,
@@ -174,7 +176,7 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(notice.dialog_delivery, "notice")
         self.assertNoEmailCarries("Vertraulich")
 
-        self.contact.dialog_mail_content = False
+        self.customer.dialog_mail_content = False
         with self.mock_mail_gateway():
             content = self.post(
                 self.customer,
@@ -187,11 +189,12 @@ class TestDeliveryRules(DialogCase):
         self.assertIn("Vertraulich", self.sent_emails_to(self.contact.email)[0]["body"])
 
     def test_recipient_is_customer_without_contact(self):
-        """The company address gets it; the company itself has no portal
-        user, so the content is sent and published for its contacts."""
+        """The company address gets it; the company has portal access through
+        its contact, so by default it is a notice."""
         with self.mock_mail_gateway():
             message = self.post(self.customer, SECRET, visibility="customer")
-        self.assertEqual(message.dialog_delivery, "content")
+        self.assertEqual(message.dialog_delivery, "notice")
+        self.assertNoEmailCarries("Vertraulich")
         self.assertEqual(len(self.sent_emails_to(self.customer.email)), 1)
         self.assertFalse(self.sent_emails_to(self.contact.email))
 

@@ -74,7 +74,10 @@ class TestDialogPost(DialogCase):
         self.assertEqual(activity.res_id, self.order.id)
         self.assertEqual(activity.user_id, self.user_manager)
         self.assertEqual(activity.date_deadline, due)
-        self.assertEqual(activity.summary, "Rückruf")
+        # what to do and a link, never the text of the message
+        self.assertEqual(activity.summary, f"Follow up: {self.customer.name}")
+        self.assertNotIn("Rückruf", activity.note)
+        self.assertIn(f"mail_message_dialog_action/{message.id}", activity.note)
         self.assertEqual(message.dialog_follow_up_date, due)
 
     def test_follow_up_defaults_to_author_with_read_only_access(self):

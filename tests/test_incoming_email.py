@@ -34,7 +34,7 @@ class TestIncomingEmail(DialogCase):
         return self.env["mail.message"].search([("message_id", "=", msg_id)])
 
     def test_reply_to_order_message(self):
-        self.contact.dialog_mail_content = True
+        self.customer.dialog_mail_content = True
         with self.mock_mail_gateway():
             sent = self.post(
                 self.order,

@@ -212,7 +212,7 @@ class TestMessageSecurity(DialogCase):
         self.assertFalse(self.internal.is_internal, "now public for the customer")
 
     def test_visibility_customer_needs_email(self):
-        with self.assertRaisesRegex(UserError, "no email address"):
+        with self.assertRaisesRegex(UserError, "no valid email address"):
             self.undelivered_customer.with_user(self.user_employee).write(
                 {"dialog_visibility": "customer"}
             )

@@ -16,9 +16,10 @@ class TestPartner(DialogCase):
         self.assertFalse(
             self.contact.dialog_mail_content, "privacy by default: notice only"
         )
-        with Form(self.contact.with_user(self.user_manager)) as form:
+        with Form(self.customer.with_user(self.user_manager)) as form:
             form.dialog_mail_content = True
-        self.assertTrue(self.contact.dialog_mail_content)
+        self.assertTrue(self.customer.dialog_mail_content)
+        self.assertTrue(self.contact.dialog_mail_content, "synced to contacts")
 
     def test_portal_access_follows_portal_wizard(self):
         partner = self.customer_no_portal
@@ -36,11 +37,11 @@ class TestPartner(DialogCase):
         self.assertFalse(partner.dialog_portal_access)
         self.assertIn(partner, Partner.search([("dialog_portal_access", "=", False)]))
 
-    def test_portal_access_of_contact_not_company(self):
+    def test_portal_access_is_the_customers(self):
+        """The company has no user of its own; its contact's portal user
+        gives the customer portal access (SPEC §2)."""
         self.assertTrue(self.contact.dialog_portal_access)
-        self.assertFalse(
-            self.customer.dialog_portal_access, "the company itself has no user"
-        )
+        self.assertTrue(self.customer.dialog_portal_access)
 
     def test_internal_user_is_not_portal_access(self):
         self.assertFalse(self.user_employee.partner_id.dialog_portal_access)

@@ -141,7 +141,9 @@ class CustomerDialogComposer(models.TransientModel):
     @api.depends("recipient_id")
     def _compute_send_content(self):
         for composer in self:
-            composer.send_content = composer.recipient_id.dialog_mail_content
+            composer.send_content = (
+                composer.recipient_id.commercial_partner_id.dialog_mail_content
+            )
 
     @api.depends("visibility", "recipient_id", "send_content")
     def _compute_delivery_preview(self):
