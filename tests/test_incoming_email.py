@@ -22,16 +22,42 @@ class TestIncomingEmail(DialogCase):
     dialog messages of that customer."""
 
     def _reply(self, message, email_from, msg_id="<reply-1@kundenfirma.example.com>"):
-        delivery = message.dialog_delivery_message_id
+        return self._answer(message.dialog_delivery_message_id, email_from, msg_id)
+
+    def _answer(self, parent, email_from, msg_id):
         raw = REPLY.format(
             email_from=email_from,
             to=f"{self.alias_catchall}@{self.alias_domain}",
-            subject=f"Re: {delivery.subject}",
+            subject=f"Re: {parent.subject}",
             msg_id=msg_id,
-            parent=delivery.message_id,
+            parent=parent.message_id,
         )
         self.env["mail.thread"].sudo().message_process(None, raw)
         return self.env["mail.message"].search([("message_id", "=", msg_id)])
+
+    def test_filing_keeps_odoos_subtype_and_notifications(self):
+        """An ordinary customer email is filed in the customer file, and Odoo
+        routes and notifies it exactly as without the module."""
+        self.order.message_subscribe(partner_ids=self.partner_employee.ids)
+        with self.mock_mail_gateway():
+            question = self.order.with_user(self.user_admin).message_post(
+                body="Ihre Bestellung ist unterwegs.",
+                subject="Bestellung",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.contact.ids,
+            )
+            received = self._answer(
+                question,
+                self.contact.email_formatted,
+                "<reply-9@kundenfirma.example.com>",
+            )
+        self.assertEqual(received.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertFalse(received.is_internal)
+        self.assertIn(self.partner_employee, received.notification_ids.res_partner_id)
+        self.assertEqual(received.dialog_visibility, "customer")
+        self.assertEqual(received.dialog_partner_id, self.customer)
+        self.assertEqual(received.dialog_delivery_code, "received_email")
 
     def test_reply_to_order_message(self):
         self.customer.dialog_mail_content = True

@@ -115,6 +115,25 @@ class TestPortalAccess(PortalCase):
         self.assertNotIn("Vertragsverlängerung", page)
         self.assertEqual(self._counter(), 1)
 
+    def test_message_without_subject_shows_its_text(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                "Wir haben Ihre Adresse geändert und bestätigen dies hiermit gern.",
+                visibility="customer",
+            )
+        self.assertEqual(
+            message.dialog_title,
+            "Wir haben Ihre Adresse geändert und bestätigen dies hiermit…",
+        )
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages").text
+        link = re.search(rf'href="/my/messages/{message.id}"[^>]*>([^<]*)<', page)
+        self.assertEqual(link.group(1).strip(), message.dialog_title)
+        detail = self.url_open(f"/my/messages/{message.id}").text
+        title = re.search(r'o_customer_dialog_subject">([^<]*)<', detail)
+        self.assertEqual(title.group(1), message.dialog_title)
+
     def test_everything_else_is_404(self):
         self.authenticate("karl.portal", "karl.portal")
         for message in (self.internal, self.unpublished, self.foreign):

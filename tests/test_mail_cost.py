@@ -1,0 +1,131 @@
+"""The module costs nothing on messages that are not dialog messages.
+
+The baseline is measured in the same database: every method the module
+overrides on mail.thread, mail.message, res.partner and ir.attachment is
+replaced by a plain call of Odoo's own implementation.
+"""
+
+import contextlib
+import inspect
+from unittest.mock import patch
+
+from odoo.addons.customer_dialog.models import (
+    ir_attachment,
+    mail_message,
+    mail_thread,
+    res_partner,
+)
+
+from .common import DialogCase
+
+OVERRIDING_CLASSES = [
+    mail_thread.MailThread,
+    mail_message.MailMessage,
+    res_partner.ResPartner,
+    ir_attachment.IrAttachment,
+]
+
+
+def _passthrough(cls, name):
+    def method(self, *args, **kwargs):
+        return getattr(super(cls, self), name)(*args, **kwargs)
+
+    return method
+
+
+@contextlib.contextmanager
+def odoo_without_the_module():
+    """Every override of the module answers as Odoo alone would."""
+    with contextlib.ExitStack() as stack:
+        for cls in OVERRIDING_CLASSES:
+            for name, member in vars(cls).items():
+                # the module's own methods all carry "dialog" in their name;
+                # every other method overrides Odoo's
+                if inspect.isfunction(member) and "dialog" not in name:
+                    stack.enter_context(
+                        patch.object(cls, name, _passthrough(cls, name))
+                    )
+        yield
+
+
+class TestPlainMessagesCostNothing(DialogCase):
+    def count_queries(self, operation):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        operation()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def assertSameCost(self, operation):
+        """Each variant runs until its count is stable (Odoo's caches warm),
+        then both counts must be equal."""
+        counts = {}
+        for variant in ("without", "with", "without", "with"):
+            context = (
+                odoo_without_the_module()
+                if variant == "without"
+                else contextlib.nullcontext()
+            )
+            with context:
+                counts[variant] = self.count_queries(operation)
+        self.assertGreater(counts["without"], 0)
+        self.assertEqual(counts["with"], counts["without"])
+
+    def test_patch_reaches_the_overrides(self):
+        with odoo_without_the_module():
+            self.assertEqual(
+                mail_thread.MailThread.message_post.__qualname__,
+                "_passthrough.<locals>.method",
+            )
+
+    def test_message_post_to_a_partner(self):
+        record = self.customer_no_portal.with_user(self.user_admin)
+        with self.mock_mail_gateway():
+            self.assertSameCost(
+                lambda: record.message_post(
+                    body="<p>Guten Tag</p>",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=self.customer_no_portal.ids,
+                )
+            )
+
+    def test_message_post_with_followers(self):
+        self.order.message_subscribe(partner_ids=self.partner_employee.ids)
+        record = self.order.with_user(self.user_admin)
+        with self.mock_mail_gateway():
+            self.assertSameCost(
+                lambda: record.message_post(
+                    body="<p>Lieferung kommt</p>",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+            )
+
+    def test_message_log(self):
+        record = self.order.with_user(self.user_employee)
+        self.assertSameCost(lambda: record._message_log(body="<p>Notiz</p>"))
+
+    def test_note_on_a_record(self):
+        record = self.customer.with_user(self.user_admin)
+        self.assertSameCost(
+            lambda: record.message_post(
+                body="<p>Notiz</p>", subtype_xmlid="mail.mt_note"
+            )
+        )
+
+    def test_notification_status_change(self):
+        with self.mock_mail_gateway():
+            message = self.customer_no_portal.message_post(
+                body="<p>Guten Tag</p>",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer_no_portal.ids,
+            )
+        notification = message.notification_ids
+        self.assertTrue(notification)
+        statuses = iter(["exception", "sent"] * 4)
+        self.assertSameCost(
+            lambda: notification.write({"notification_status": next(statuses)})
+        )

@@ -1,0 +1,83 @@
+import importlib.util
+from pathlib import Path
+
+from .common import DialogCase
+
+SCRIPT = Path(__file__).parent.parent / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+
+
+def load_migration():
+    spec = importlib.util.spec_from_file_location("post_migrate_18_0_1_1_0", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class TestMigrationTo1_1(DialogCase):
+    """Data of 18.0.1.0.0 stays privacy-safe under the customer-level flag."""
+
+    def set_flags(self, flags):
+        for partner, value in flags.items():
+            self.env.cr.execute(
+                "UPDATE res_partner SET dialog_mail_content = %s WHERE id = %s",
+                (value, partner.id),
+            )
+        self.env.invalidate_all()
+
+    def test_content_only_where_all_portal_contacts_had_it(self):
+        second = self.env["res.partner"].create(
+            {"name": "Zweite", "parent_id": self.customer.id, "email": "z@k.example"}
+        )
+        self._portal_user(second, "zweite.portal")
+        self.set_flags(
+            {
+                self.customer: True,
+                self.contact: True,  # portal user
+                second: False,  # portal user
+                self.other_customer: False,
+                self.other_contact: True,  # the only portal user
+                self.customer_no_portal: True,  # nobody in the portal
+            }
+        )
+        load_migration().migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertFalse(self.customer.dialog_mail_content)
+        self.assertFalse(self.contact.dialog_mail_content)
+        self.assertFalse(second.dialog_mail_content)
+        self.assertTrue(self.other_customer.dialog_mail_content)
+        self.assertTrue(self.other_contact.dialog_mail_content)
+        self.assertTrue(self.customer_no_portal.dialog_mail_content)
+
+    def test_decision_codes_from_stored_sentences(self):
+        with self.mock_mail_gateway():
+            notice = self.post(self.customer, "Hinweis", visibility="customer")
+            no_email = self.post(self.customer_no_email, "Ohne", visibility="customer")
+            internal = self.post(self.customer, "Intern")
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("ALTER TABLE mail_message ADD COLUMN dialog_delivery_info varchar")
+        cr.execute("ALTER TABLE mail_message ADD COLUMN dialog_delivery_state varchar")
+        legacy = {
+            notice: "Hinweis ohne Inhalt per E-Mail an info@kundenfirma.example.com.",
+            no_email: "Klaus Ohnemail hat keine gültige E-Mail-Adresse.",
+            internal: "Interne Nachricht: nicht versendet.",
+        }
+        for message, info in legacy.items():
+            cr.execute(
+                "UPDATE mail_message SET dialog_delivery_info = %s,"
+                " dialog_delivery_code = NULL, dialog_delivery_address = NULL"
+                " WHERE id = %s",
+                (info, message.id),
+            )
+        load_migration().migrate(cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(notice.dialog_delivery_code, "notice")
+        self.assertEqual(notice.dialog_delivery_address, "info@kundenfirma.example.com")
+        self.assertEqual(no_email.dialog_delivery_code, "no_email")
+        self.assertEqual(internal.dialog_delivery_code, "internal")
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'mail_message'"
+            " AND column_name IN ('dialog_delivery_info', 'dialog_delivery_state')"
+        )
+        self.assertFalse(cr.fetchall(), "the old columns are dropped")
