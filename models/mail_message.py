@@ -392,6 +392,16 @@ class MailMessage(models.Model):
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
+    def _where_calc(self, domain, active_test=True):
+        """Every search of messages builds its query here, also the subqueries
+        of auto_join fields (``message_ids``, ``website_message_ids``, and
+        chains such as ``partner_id.message_ids`` from res.users) that skip
+        ``_search`` and its rules: the rule for share users holds there too."""
+        if not self.env.su and not self.env.user._is_internal():
+            domain = expression.AND([self._get_search_domain_share(), domain or []])
+        return super()._where_calc(domain, active_test=active_test)
+
+    @api.model
     def _get_search_domain_share(self):
         return super()._get_search_domain_share() + self._dialog_share_domain()
 

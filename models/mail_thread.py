@@ -16,8 +16,6 @@ from .dialog_constants import (
 )
 
 HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
-# The auto_join one2many fields of mail.thread towards mail.message.
-MESSAGE_FIELDS = ("message_ids", "website_message_ids")
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
 
@@ -517,72 +515,6 @@ class MailThread(models.AbstractModel):
             and recipient["type"] == "user"
             and not recipient["share"]
         ]
-
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None):
-        """``message_ids`` and ``website_message_ids`` are auto_join: a domain
-        through them would skip mail.message's access rules. For a share
-        user, such a leaf is answered by mail.message's own search."""
-        if not self.env.su and self._dialog_domain_reaches_messages(domain):
-            if not self.env.user._is_internal():
-                domain = self._dialog_guard_message_leaves(domain)
-        return super()._search(domain, offset=offset, limit=limit, order=order)
-
-    @api.model
-    def _dialog_domain_reaches_messages(self, domain):
-        return any(
-            isinstance(leaf, list | tuple)
-            and isinstance(leaf[0], str)
-            and leaf[0].split(".", 1)[0] in MESSAGE_FIELDS
-            for leaf in domain or ()
-        )
-
-    @api.model
-    def _dialog_guard_message_leaves(self, domain):
-        """Rewrite every leaf on ``message_ids``/``website_message_ids`` into
-        ``id in (res_id of the messages the user may see that match)``."""
-        Message = self.env["mail.message"]
-        guarded = []
-        for leaf in domain:
-            if not (
-                isinstance(leaf, list | tuple)
-                and isinstance(leaf[0], str)
-                and leaf[0].split(".", 1)[0] in MESSAGE_FIELDS
-            ):
-                guarded.append(leaf)
-                continue
-            path, operator, value = leaf
-            field_name, _dot, rest = path.partition(".")
-            field = self._fields[field_name]
-            negate = False
-            if rest:
-                condition = [(rest, operator, value)]
-            elif operator in ("any", "not any"):
-                condition, negate = list(value), operator == "not any"
-            elif operator in ("=", "!=") and value is False:
-                condition, negate = [], operator == "="
-            elif operator in ("in", "=", "not in", "!="):
-                if isinstance(value, list | tuple):
-                    value = [i for i in value if i]
-                elif operator in ("=", "!="):
-                    value = [value]
-                condition = [("id", "in", value)]
-                negate = operator in ("not in", "!=")
-            else:
-                raise UserError(
-                    self.env._(
-                        "Unsupported search on %(field)s: %(operator)s.",
-                        field=field_name,
-                        operator=operator,
-                    )
-                )
-            messages = Message._search(
-                [*field.get_domain_list(self), ("model", "=", self._name), *condition]
-            )
-            guarded.append(
-                ("id", "not in" if negate else "in", messages.subselect("res_id"))
-            )
-        return guarded
 
     def unlink(self):
         """Deleting a document never deletes the dialog messages filed on it:

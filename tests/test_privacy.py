@@ -328,6 +328,42 @@ class TestShareUserRule(PrivacyCase):
                 self.assertFalse(
                     Order.search([("id", "=", self.order.id), "!", "!", leaf])
                 )
+        # auto_join chains that start on models without a chatter
+        Users = self.env["res.users"].with_user(self.user_portal)
+        own_partner = self.post(self.contact, SECRET, subject=SUBJECT)
+        self.assertTrue(own_partner)
+        chains = [
+            (Users, [("partner_id.message_ids.body", "ilike", "Sperrliste")]),
+            (Users, [("message_ids.subject", "ilike", "Bonität")]),
+            (Users, [("partner_id.website_message_ids.body", "ilike", "Sperrliste")]),
+            (
+                Users,
+                [
+                    (
+                        "partner_id.message_ids",
+                        "any",
+                        [
+                            ("body", "=like", "<p>Geheim%"),
+                            ("dialog_visibility", "=", "internal"),
+                        ],
+                    )
+                ],
+            ),
+            (
+                Partner,
+                [("user_ids.partner_id.message_ids.body", "ilike", "Sperrliste")],
+            ),
+            (
+                Order,
+                [("partner_id.user_ids.partner_id.message_ids.body", "ilike", "Sperr")],
+            ),
+        ]
+        for model, domain in chains:
+            with self.subTest(model=model._name, domain=domain):
+                self.assertEqual(model.search_count(domain), 0)
+                self.assertFalse(
+                    model.read_group(domain, ["id:count"], [])[0]["__count"]
+                )
         # mail.message's rules apply to the whole path: a portal user may
         # not search attachments at all, instead of learning their names
         with self.assertRaises(AccessError):
@@ -502,3 +538,33 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                     },
                 )
                 self.assertNotIn("Sperrliste", str(fetched))
+
+    def test_thread_messages_and_file_urls_as_portal_user(self):
+        with self.mock_mail_gateway():
+            internal = self.post(
+                self.order,
+                SECRET,
+                subject=SUBJECT,
+                attachment_ids=self.attachment("intern-bonitaet.pdf").ids,
+            )
+            self.post(self.order, PUBLIC, visibility="customer", send_content=True)
+        attachment = internal.attachment_ids
+        attachment.generate_access_token()
+        self.authenticate("karl.portal", "karl.portal")
+        result = self.make_jsonrpc_request(
+            "/mail/thread/messages",
+            {"thread_model": "sale.order", "thread_id": self.order.id},
+        )
+        text = str(result)
+        self.assertIn(PUBLIC, text)
+        self.assertNotIn("Sperrliste", text)
+        self.assertNotIn(SUBJECT, text)
+        self.assertNotIn(str(internal.id), [str(i) for i in result["messages"]])
+        for url in (
+            f"/web/content/{attachment.id}",
+            f"/web/content/{attachment.id}?download=true",
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertIn(response.status_code, (403, 404))
+                self.assertNotIn(b"geheim", response.content)
