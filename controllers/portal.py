@@ -1,13 +1,15 @@
 from markupsafe import Markup
+from werkzeug.exceptions import BadRequest
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import plaintext2html
+from odoo.tools import escape_psql, plaintext2html
 
+from ..models.dialog_input import MAX_ID, check_text, printable
 from ..models.mail_message import DialogAttachmentTooLarge
 
 
@@ -46,7 +48,9 @@ class DialogPortal(CustomerPortal):
 
     def _dialog_get_message(self, message_id):
         """The published message ``message_id`` of the visitor's customer, in
-        sudo, or a 404."""
+        sudo, or a 404 (also for ids no database row can have)."""
+        if not 0 < message_id <= MAX_ID:
+            raise request.not_found()
         message = (
             request.env["mail.message"]
             .sudo()
@@ -107,12 +111,15 @@ class DialogPortal(CustomerPortal):
         return filters
 
     def _dialog_search_domain(self, search_in, search):
+        """Search terms are matched literally: ``%`` and ``_`` are no
+        wildcards."""
         if not search:
             return []
         fields = {"subject": ["subject"], "body": ["body"]}.get(
             search_in, ["subject", "body"]
         )
-        return expression.OR([[(fname, "ilike", search)] for fname in fields])
+        term = escape_psql(search)
+        return expression.OR([[(fname, "ilike", term)] for fname in fields])
 
     @http.route(
         ["/my/messages", "/my/messages/page/<int:page>"],
@@ -123,6 +130,11 @@ class DialogPortal(CustomerPortal):
     def portal_my_dialog_messages(
         self, page=1, sortby="date", filterby="all", search_in="all", search=None, **kw
     ):
+        if search is not None:
+            try:
+                search = check_text(request.env, search, request.env._("search"))
+            except ValidationError as error:
+                raise BadRequest(str(error)) from error
         Message = request.env["mail.message"].sudo()
         base_domain = self._dialog_conversation_domain()
         sortings = self._dialog_searchbar_sortings()
@@ -236,19 +248,20 @@ class DialogPortal(CustomerPortal):
         files = [
             f for f in request.httprequest.files.getlist("attachments") if f.filename
         ]
-        uploads = [(f.filename, f.read(), f.mimetype) for f in files]
+        uploads = [(printable(f.filename), f.read(), f.mimetype) for f in files]
         try:
+            body = check_text(request.env, body or "", request.env._("reply"))
             reply = message._dialog_portal_reply(
                 request.env.user.partner_id,
-                Markup(plaintext2html(body or "")) if (body or "").strip() else "",
+                Markup(plaintext2html(body)) if body.strip() else "",
                 uploads,
             )
         except DialogAttachmentTooLarge as error:
             return self._dialog_message_page(
-                message, error=str(error), reply_body=body, status=413
+                message, error=str(error), reply_body=printable(body), status=413
             )
-        except UserError as error:
+        except (UserError, ValidationError) as error:
             return self._dialog_message_page(
-                message, error=str(error), reply_body=body, status=400
+                message, error=str(error), reply_body=printable(body), status=400
             )
         return request.redirect(f"/my/messages/{message.id}#message-{reply.id}")

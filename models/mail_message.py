@@ -270,6 +270,12 @@ class MailMessage(models.Model):
                     "Delivery states can only be searched with =, !=, in, not in."
                 )
             )
+        self.flush_model(
+            ["dialog_visibility", "dialog_delivery", "dialog_delivery_message_id"]
+        )
+        self.env["mail.notification"].flush_model(
+            ["mail_message_id", "notification_type", "notification_status"]
+        )
         values = [value] if isinstance(value, str) or not value else list(value)
         states = tuple(v for v in values if v) or ("",)
         state = SQL(

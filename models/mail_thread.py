@@ -1,10 +1,8 @@
-import re
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize, is_html_empty, plaintext2html
+from odoo.tools import email_normalize
 from odoo.tools.misc import clean_context
 
 from .dialog_constants import (
@@ -14,8 +12,17 @@ from .dialog_constants import (
     DIRECTIONS,
     VISIBILITIES,
 )
+from .dialog_input import (
+    to_body,
+    to_choice,
+    to_flag,
+    to_follow_up_date,
+    to_id,
+    to_ids,
+    to_interaction_date,
+    to_subject,
+)
 
-HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
 
@@ -42,6 +49,7 @@ class MailThread(models.AbstractModel):
         attachment_ids=None,
         date=None,
         reply_to_id=None,
+        **unknown,
     ):
         """Log a dialog message on this record for its customer, deliver it
         by the delivery rules and return the id of the new mail.message.
@@ -50,7 +58,17 @@ class MailThread(models.AbstractModel):
         the author is always the current user. ``reply_to_id`` puts the
         message into the conversation of an earlier message of the customer.
         """
-        self.ensure_one()
+        if unknown:
+            raise ValidationError(
+                self.env._(
+                    "Unknown arguments of dialog_post: %(names)s.",
+                    names=", ".join(sorted(unknown)),
+                )
+            )
+        if len(self) != 1:
+            raise ValidationError(
+                self.env._("dialog_post is called on exactly one record.")
+            )
         if not self.env.user.has_group("customer_dialog.group_customer_dialog_user"):
             raise AccessError(
                 self.env._("Only Customer Dialog users can log dialog messages.")
@@ -183,14 +201,14 @@ class MailThread(models.AbstractModel):
         )
         message.sudo().dialog_delivery_message_id = delivery
 
-    def _dialog_schedule_follow_up(self, message, customer):
+    def _dialog_schedule_follow_up(self, message, customer, responsible=None):
         """A to-do for the responsible (else the author) on the reference
         object, or on the customer if the object has no activities."""
         target = self if hasattr(self, "activity_schedule") else customer
         if not target.has_access("write"):
             # logging only needs read access; the activity is still the user's
             target = target.sudo()
-        responsible = message.dialog_user_id or self.env.user
+        responsible = responsible or message.dialog_user_id or self.env.user
         # the activity says what to do and links to the message; it never
         # copies its text, which token holders of the document could read
         activity = target.activity_schedule(
@@ -214,7 +232,12 @@ class MailThread(models.AbstractModel):
         responsible employee, else the author of the conversation."""
         self.ensure_one()
         customer = conversation.dialog_partner_id
-        responsible = conversation.dialog_user_id.partner_id or conversation.author_id
+        responsible = (
+            conversation.dialog_user_id
+            or (
+                conversation.author_id.user_ids.filtered(lambda u: u._is_internal())[:1]
+            )
+        )
         subject = conversation.subject and self.env._(
             "Re: %(subject)s", subject=conversation.subject
         )
@@ -230,14 +253,12 @@ class MailThread(models.AbstractModel):
                 for name, content, _mimetype in uploads
             ]
         )
-        return self._dialog_message_post(
+        reply = self._dialog_message_post(
             files,
             body=body,
             subject=subject or False,
             author_id=author.id,
-            partner_ids=responsible.filtered(
-                lambda p: any(user._is_internal() for user in p.user_ids)
-            ).ids,
+            partner_ids=responsible.partner_id.ids,
             dialog_partner_id=customer.id,
             dialog_contact_id=author.id if author != customer else False,
             dialog_visibility="customer",
@@ -248,8 +269,16 @@ class MailThread(models.AbstractModel):
             dialog_direction="incoming",
             dialog_topic_id=conversation.dialog_topic_id.id,
             dialog_user_id=conversation.dialog_user_id.id,
+            dialog_follow_up_date=responsible and fields.Date.context_today(self),
             dialog_reply_to_id=conversation.id,
         )
+        if responsible:
+            # work to do inside Odoo, whether the notification email got
+            # through or not (it already told the responsible)
+            self.with_context(
+                mail_activity_quick_update=True
+            )._dialog_schedule_follow_up(reply, customer, responsible)
+        return reply
 
     def _dialog_message_post(self, attachments, **values):
         """Create a dialog message on this record: the one way dialog messages
@@ -304,107 +333,68 @@ class MailThread(models.AbstractModel):
         return customer
 
     def _dialog_validate(self, customer, **params):
-        """Check the arguments of dialog_post and return them as records."""
-        for name, selection, value in (
-            ("visibility", VISIBILITIES, params["visibility"]),
-            ("channel", CHANNELS, params["channel"]),
-            ("direction", DIRECTIONS, params["direction"]),
-        ):
-            allowed = [key for key, _label in selection]
-            if value not in allowed:
-                raise ValidationError(
-                    self.env._(
-                        "“%(value)s” is not a valid %(name)s. "
-                        "Allowed values: %(allowed)s.",
-                        value=value,
-                        name=name,
-                        allowed=", ".join(allowed),
-                    )
-                )
-        body = params["body"]
-        if not isinstance(body, str) or is_html_empty(body) or not body.strip():
-            raise ValidationError(
-                self.env._("The message is empty: please write what was said or done.")
-            )
-        if not isinstance(body, Markup):
-            body = Markup(body) if HTML_TAG.search(body) else plaintext2html(body)
-        subject = params["subject"]
-        if subject is not None and not isinstance(subject, str):
-            raise ValidationError(self.env._("The subject must be a text."))
-
+        """Convert and check the arguments of dialog_post (see dialog_input)
+        and return them as the values and records to store."""
+        env = self.env
+        to_choice(env, params["visibility"], VISIBILITIES, env._("visibility"))
+        to_choice(env, params["channel"], CHANNELS, env._("channel"))
+        to_choice(env, params["direction"], DIRECTIONS, env._("direction"))
+        to_flag(env, params["send_content"], "send_content")
+        values = {
+            "body": to_body(env, params["body"]),
+            "subject": to_subject(env, params["subject"]),
+            "follow_up_date": to_follow_up_date(env, params["follow_up_date"]),
+            "date": to_interaction_date(env, params["date"]),
+        }
         topic = self._dialog_browse(
-            "customer_dialog.topic", params["topic_id"], self.env._("topic")
+            "customer_dialog.topic", params["topic_id"], env._("topic")
         )
-        user = self._dialog_browse(
-            "res.users", params["user_id"], self.env._("responsible")
-        )
+        user = self._dialog_browse("res.users", params["user_id"], env._("responsible"))
         if user and (not user.active or not user._is_internal()):
             raise ValidationError(
-                self.env._(
+                env._(
                     "%(user)s is not an active employee and cannot be responsible.",
                     user=user.name,
                 )
             )
         contact = self._dialog_browse(
-            "res.partner", params["contact_id"], self.env._("contact person")
+            "res.partner", params["contact_id"], env._("contact person")
         )
         if contact and contact.commercial_partner_id != customer:
             raise ValidationError(
-                self.env._(
+                env._(
                     "%(contact)s is not a contact of %(customer)s.",
                     contact=contact.display_name,
                     customer=customer.display_name,
                 )
             )
-        attachments = self._dialog_check_attachments(params["attachment_ids"])
         reply_to = self._dialog_browse(
-            "mail.message", params["reply_to_id"], self.env._("message to answer")
+            "mail.message", params["reply_to_id"], env._("message to answer")
         )
         if reply_to and (
             reply_to.dialog_partner_id != customer
             or reply_to.dialog_visibility != "customer"
         ):
             raise ValidationError(
-                self.env._(
+                env._(
                     "The message to answer is not a customer message of %(customer)s.",
                     customer=customer.display_name,
                 )
             )
-        send_content = params["send_content"]
-        if send_content is not None and not isinstance(send_content, bool):
-            raise ValidationError(
-                self.env._("send_content must be true, false or empty.")
-            )
-        try:
-            follow_up_date = fields.Date.to_date(params["follow_up_date"] or False)
-            date = (
-                fields.Datetime.to_datetime(params["date"] or False)
-                or fields.Datetime.now()
-            )
-        except ValueError as error:
-            raise ValidationError(
-                self.env._("Invalid date: %(error)s", error=error)
-            ) from error
         return {
-            "body": body,
-            "subject": subject or False,
+            **values,
             "topic": topic,
             "user": user,
             "contact": contact,
-            "attachments": attachments,
+            "attachments": self._dialog_check_attachments(params["attachment_ids"]),
             "reply_to": reply_to.dialog_reply_to_id or reply_to,
-            "follow_up_date": follow_up_date,
-            "date": date,
         }
 
     def _dialog_browse(self, model, record_id, label):
         """An existing record the current user may read, or an empty recordset."""
+        record_id = to_id(self.env, record_id, label)
         if not record_id:
             return self.env[model]
-        if not isinstance(record_id, int) or isinstance(record_id, bool):
-            raise ValidationError(
-                self.env._("The %(label)s must be given by its id.", label=label)
-            )
         record = self.env[model].browse(record_id).exists()
         if not record or not record.has_access("read"):
             raise ValidationError(
@@ -422,14 +412,9 @@ class MailThread(models.AbstractModel):
 
     def _dialog_check_attachments(self, attachment_ids):
         Attachment = self.env["ir.attachment"]
+        attachment_ids = to_ids(self.env, attachment_ids, self.env._("attachments"))
         if not attachment_ids:
             return Attachment
-        if not isinstance(attachment_ids, list | tuple) or not all(
-            isinstance(a, int) and not isinstance(a, bool) for a in attachment_ids
-        ):
-            raise ValidationError(
-                self.env._("Attachments must be given as a list of ids.")
-            )
         attachments = Attachment.browse(attachment_ids).exists()
         unknown = set(attachment_ids) - set(attachments.ids)
         if unknown or not attachments.has_access("read"):
@@ -476,6 +461,31 @@ class MailThread(models.AbstractModel):
         return super(
             MailThread, self.with_context(customer_dialog_gateway=DIALOG_GATEWAY)
         )._message_route_process(message, message_dict, routes)
+
+    @api.model
+    def _get_bounced_message_data(self, message, message_dict):
+        """A bounce of a dialog delivery is recognised on every gateway path:
+        the delivery email is a user notification, which mail's search hides
+        from a gateway that runs as an ordinary user (odoo-mailgate.py)."""
+        bounced_message, reference_ids = super()._get_bounced_message_data(
+            message, message_dict
+        )
+        if bounced_message or not reference_ids or self.env.su:
+            return bounced_message, reference_ids
+        Message = self.env["mail.message"].sudo()
+        delivery = Message.search(
+            [
+                ("message_id", "in", reference_ids),
+                ("message_type", "=", "user_notification"),
+            ],
+            order="create_date DESC, id DESC",
+            limit=1,
+        )
+        if delivery and Message.search_count(
+            [("dialog_delivery_message_id", "=", delivery.id)], limit=1
+        ):
+            return delivery, reference_ids
+        return bounced_message, reference_ids
 
     def message_post(self, **kwargs):
         """An email from a customer routed here by the mail gateway is filed

@@ -133,7 +133,11 @@ class TestDialogPost(DialogCase):
                 ValidationError,
                 "Unknown attachments",
             ),
-            ({"follow_up_date": "next tuesday"}, ValidationError, "Invalid date"),
+            (
+                {"follow_up_date": "next tuesday"},
+                ValidationError,
+                "Invalid follow-up date",
+            ),
             ({"send_content": "yes"}, ValidationError, "send_content"),
             ({"reply_to_id": foreign_message.id}, ValidationError, "not a customer"),
             ({"reply_to_id": 999999999}, ValidationError, "Unknown message to answer"),

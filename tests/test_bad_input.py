@@ -1,0 +1,346 @@
+"""A hostile client's calls: every one is answered with a clear error or a
+normal page — never a traceback, an HTTP 500, database error text or a
+message stored half-way."""
+
+import json
+import re
+import xmlrpc.client
+from urllib.parse import quote
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase, tagged
+
+from ..models.dialog_input import printable
+from .common import DialogCase
+
+TOO_BIG = 2**31
+
+
+def bad_dialog_post_arguments(case):
+    """(body, kwargs, expected error text) for dialog_post."""
+    ok = "Kunde hat angerufen."
+    return [
+        (None, {}, "must be a text"),
+        (42, {}, "must be a text"),
+        (["Text"], {}, "must be a text"),
+        ({"de": "Text"}, {}, "must be a text"),
+        (True, {}, "must be a text"),
+        ("", {}, "empty"),
+        ("   \n ", {}, "empty"),
+        ("<p>&nbsp;</p>", {}, "empty"),
+        ("<p><br></p>", {}, "empty"),
+        ("<script>alert(1)</script>", {}, "empty"),
+        ("<style>p {color: red}</style>", {}, "empty"),
+        ("Kunde \ud800 rief an", {}, "not text"),
+        ("Kunde \x00 rief an", {}, "NUL"),
+        (ok, {"subject": "Betreff \x00"}, "NUL"),
+        (ok, {"subject": "\udfff"}, "not text"),
+        (ok, {"subject": 42}, "must be a text"),
+        (ok, {"subject": ["Betreff"]}, "must be a text"),
+        (ok, {"subject": "x" * 1001}, "too long"),
+        (ok, {"visibility": "public"}, "not a valid visibility"),
+        (ok, {"visibility": None}, "not a valid visibility"),
+        (ok, {"visibility": ["internal"]}, "not a valid visibility"),
+        (ok, {"visibility": 1}, "not a valid visibility"),
+        (ok, {"channel": "fax"}, "not a valid channel"),
+        (ok, {"channel": {}}, "not a valid channel"),
+        (ok, {"direction": "sideways"}, "not a valid direction"),
+        (ok, {"topic_id": "1"}, "by its id"),
+        (ok, {"topic_id": -1}, "Unknown topic"),
+        (ok, {"topic_id": TOO_BIG}, "Unknown topic"),
+        (ok, {"topic_id": 10**20}, "Unknown topic"),
+        (ok, {"topic_id": 999999}, "Unknown topic"),
+        (ok, {"topic_id": True}, "by its id"),
+        (ok, {"topic_id": 1.5}, "by its id"),
+        (ok, {"user_id": "admin"}, "by its id"),
+        (ok, {"user_id": case.user_portal.id}, "not an active employee"),
+        (ok, {"contact_id": case.other_contact.id}, "not a contact of"),
+        (ok, {"contact_id": [case.contact.id]}, "by its id"),
+        (ok, {"attachment_ids": "1"}, "list of ids"),
+        (ok, {"attachment_ids": [True]}, "by its id"),
+        (ok, {"attachment_ids": [TOO_BIG]}, "Unknown attachments"),
+        (ok, {"attachment_ids": [999999]}, "Unknown attachments"),
+        (ok, {"attachment_ids": {"a": 1}}, "list of ids"),
+        (ok, {"follow_up_date": 20260101}, "date as text"),
+        (ok, {"follow_up_date": [2026, 1, 1]}, "date as text"),
+        (ok, {"follow_up_date": {"year": 2026}}, "date as text"),
+        (ok, {"follow_up_date": True}, "date as text"),
+        (ok, {"follow_up_date": "next tuesday"}, "Invalid follow-up date"),
+        (ok, {"follow_up_date": "2026-02-30"}, "Invalid follow-up date"),
+        (ok, {"follow_up_date": "99999-01-01"}, "Invalid follow-up date"),
+        (ok, {"follow_up_date": "1800-01-01"}, "out of range"),
+        (ok, {"follow_up_date": "2999-01-01"}, "out of range"),
+        (ok, {"date": 1700000000}, "date as text"),
+        (ok, {"date": True}, "date as text"),
+        (ok, {"date": ["2026-01-01"]}, "date as text"),
+        (ok, {"date": "9999-12-31"}, "in the future"),
+        (ok, {"date": "2026-13-01"}, "Invalid interaction date"),
+        (ok, {"date": "tomorrow"}, "Invalid interaction date"),
+        (ok, {"date": "\x00"}, "Invalid interaction date"),
+        (ok, {"date": "0001-01-01"}, "out of range"),
+        (ok, {"send_content": "yes"}, "send_content"),
+        (ok, {"send_content": 1}, "send_content"),
+        (ok, {"reply_to_id": case.internal.id}, "not a customer message"),
+        (ok, {"reply_to_id": 2**40}, "Unknown message to answer"),
+        (ok, {"foo": 1}, "Unknown arguments"),
+    ]
+
+
+class BadInputCase(DialogCase):
+    def setUp(self):
+        super().setUp()
+        self.internal = self.post(self.customer, "Interne Notiz")
+
+    def row_counts(self):
+        self.env.flush_all()
+        return (
+            self.env["mail.message"].sudo().search_count([]),
+            self.env["ir.attachment"].sudo().search_count([]),
+        )
+
+
+class TestBadInputOrm(BadInputCase):
+    def test_dialog_post_refuses_and_stores_nothing(self):
+        cases = bad_dialog_post_arguments(self)
+        self.assertGreaterEqual(len(cases), 60)
+        before = self.row_counts()
+        for body, kwargs, pattern in cases:
+            with (
+                self.subTest(body=body, kwargs=kwargs),
+                self.mock_mail_gateway(),
+                self.assertRaisesRegex(ValidationError, pattern),
+            ):
+                self.post(self.customer, body, **kwargs)
+            self.assertEqual(self.row_counts(), before)
+
+    def test_called_on_no_or_several_records(self):
+        Partner = self.env["res.partner"].with_user(self.user_employee)
+        for records in (Partner, self.customer | self.contact):
+            with (
+                self.subTest(records=records.ids),
+                self.assertRaisesRegex(ValidationError, "exactly one record"),
+            ):
+                records.with_user(self.user_employee).dialog_post("Text")
+
+    def test_stored_text_is_what_was_meant(self):
+        message = self.post(
+            self.customer,
+            "<p>Rückruf <b>vereinbart</b><script>alert(1)</script></p>",
+            subject=False,
+            date="2026-01-15 10:30:00",
+        )
+        self.assertEqual(message.body, "<p>Rückruf <b>vereinbart</b></p>")
+        self.assertFalse(message.subject, "False is 'no subject' over XML-RPC")
+        self.assertEqual(str(message.date), "2026-01-15 10:30:00")
+
+
+@tagged("post_install", "-at_install")
+class TestBadInputRpc(HttpCase, BadInputCase):
+    def xmlrpc_post(self, body, kwargs):
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, "employee", "employee", {}
+        )
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            "employee",
+            "res.partner",
+            "dialog_post",
+            [[self.customer.id], body],
+            kwargs,
+        )
+
+    def jsonrpc_post(self, body, kwargs):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    self.user_employee.id,
+                    "employee",
+                    "res.partner",
+                    "dialog_post",
+                    [[self.customer.id], body],
+                    kwargs,
+                ],
+            },
+        }
+        return self.url_open(
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def marshallable(self, cases):
+        # XML-RPC has no None without allow_none, no int beyond 32 bits and
+        # no NUL or lone surrogate in valid XML (JSON-RPC has them all)
+        def xml_text(value):
+            return not isinstance(value, str) or (
+                "\x00" not in value and printable(value) == value
+            )
+
+        return [
+            (body, kwargs, pattern)
+            for body, kwargs, pattern in cases
+            if body is not None
+            and xml_text(body)
+            and all(xml_text(v) for v in kwargs.values())
+            and None not in kwargs.values()
+            and not any(
+                isinstance(v, int) and abs(v) >= TOO_BIG for v in kwargs.values()
+            )
+            and not any(
+                isinstance(v, list)
+                and any(abs(i) >= TOO_BIG for i in v if isinstance(i, int))
+                for v in kwargs.values()
+            )
+        ]
+
+    def test_xmlrpc_faults_are_clear(self):
+        before = self.row_counts()
+        cases = self.marshallable(bad_dialog_post_arguments(self))
+        for body, kwargs, pattern in cases:
+            with (
+                self.subTest(body=body, kwargs=kwargs),
+                self.assertRaises(xmlrpc.client.Fault) as fault,
+            ):
+                self.xmlrpc_post(body, kwargs)
+            text = fault.exception.faultString
+            self.assertRegex(text, pattern)
+            self.assertNotIn("Traceback", text)
+            self.assertNotIn("psycopg2", text)
+        self.assertEqual(self.row_counts(), before)
+
+    def test_jsonrpc_errors_are_clear(self):
+        before = self.row_counts()
+        for body, kwargs, pattern in bad_dialog_post_arguments(self):
+            with self.subTest(body=body, kwargs=kwargs):
+                response = self.jsonrpc_post(body, kwargs)
+                self.assertEqual(response.status_code, 200)
+                error = response.json()["error"]["data"]
+                self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+                self.assertRegex(error["message"], pattern)
+                self.assertNotIn("psycopg2", error["message"])
+        self.assertEqual(self.row_counts(), before)
+
+    def test_subject_false_accepted_over_xmlrpc(self):
+        message_id = self.xmlrpc_post("Anruf", {"subject": False, "date": False})
+        self.assertFalse(self.env["mail.message"].browse(message_id).subject)
+
+
+@tagged("post_install", "-at_install")
+class TestBadPortalRequests(HttpCase, BadInputCase):
+    def setUp(self):
+        super().setUp()
+        with self.mock_mail_gateway():
+            self.published = self.post(
+                self.customer,
+                "Rabatt 50% auf alles_außer Tiernahrung",
+                visibility="customer",
+                subject="Angebot",
+            )
+            self.other = self.post(
+                self.customer,
+                "Ein ganz anderes Thema",
+                visibility="customer",
+                subject="Sonstiges",
+            )
+        self.authenticate("karl.portal", "karl.portal")
+
+    def csrf(self):
+        page = self.url_open(f"/my/messages/{self.published.id}").text
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def test_ids_out_of_range_are_404(self):
+        before = self.row_counts()
+        token = self.csrf()
+        pid = self.published.id
+        for url, data in [
+            ("/my/messages/2147483648", None),
+            ("/my/messages/99999999999999999999999", None),
+            ("/my/messages/0", None),
+            (f"/my/messages/{self.internal.id}", None),
+            ("/my/messages/2147483648/reply", {"body": "x", "csrf_token": token}),
+            ("/my/messages/9" * 30 + "/reply", {"body": "x", "csrf_token": token}),
+            (f"/my/messages/{pid}/attachment/2147483648", None),
+            (f"/my/messages/{pid}/attachment/99999999999999999999", None),
+            ("/my/messages/2147483648/attachment/1", None),
+        ]:
+            with self.subTest(url=url):
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertEqual(response.status_code, 404)
+        self.assertEqual(self.row_counts(), before)
+
+    def test_list_parameters_never_500(self):
+        for query in [
+            "search=a%00b",
+            "search=%ED%A0%80",
+            "page=abc",
+            "page=-5",
+            "page=99999999999999999999",
+            "sortby=id;DROP TABLE mail_message",
+            "filterby=topic_999999999999",
+            "filterby[]=x",
+            "search_in=nowhere",
+            "search=" + "x" * 5000,
+        ]:
+            with self.subTest(query=query):
+                response = self.url_open(f"/my/messages?{query}")
+                self.assertIn(response.status_code, (200, 400), response.text[:300])
+                self.assertNotIn("psycopg2", response.text)
+        for path in ("/my/messages/page/99999999999", "/my/messages/page/0"):
+            with self.subTest(path=path):
+                self.assertIn(self.url_open(path).status_code, (200, 400))
+
+    def test_nul_in_search_is_a_clear_400(self):
+        response = self.url_open("/my/messages?search=a%00b")
+        self.assertEqual(response.status_code, 400)
+
+    def test_search_terms_are_literal(self):
+        for term, found in [
+            ("50%", True),
+            ("%", True),
+            ("_", True),
+            ("50% auf", True),
+            ("Rabatt%Tier", False),
+            ("ganz_anderes", False),
+        ]:
+            with self.subTest(term=term):
+                page = self.url_open(f"/my/messages?search={quote(term)}").text
+                self.assertEqual("Angebot" in page, found)
+                self.assertNotIn("Sonstiges", page)
+
+    def test_bad_replies_are_refused_cleanly(self):
+        before = self.row_counts()
+        url = f"/my/messages/{self.published.id}/reply"
+        for data in [
+            {"body": "Antwort \x00 mit NUL"},
+            {"body": ""},
+            {"body": "   "},
+        ]:
+            with self.subTest(data=data):
+                data["csrf_token"] = self.csrf()
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("o_customer_dialog_portal_message", response.text)
+        self.assertEqual(self.row_counts(), before)
+
+
+class TestBadInputWrites(BadInputCase):
+    def test_writes_with_wrong_values(self):
+        message = self.internal.with_user(self.user_employee)
+        for vals, error in [
+            ({"dialog_visibility": "public"}, ValidationError),
+            ({"dialog_channel": "fax"}, ValidationError),
+            ({"dialog_delivery": "content"}, AccessError),
+            ({"dialog_partner_id": self.other_customer.id}, AccessError),
+        ]:
+            with self.subTest(vals=vals), self.assertRaises(error):
+                message.write(vals)
+        with self.assertRaises(UserError):
+            self.env["mail.message"].with_user(self.user_portal).create(
+                {"body": "x", "dialog_visibility": "customer"}
+            )

@@ -1,0 +1,163 @@
+"""A failing mail server loses nothing: bounces of dialog deliveries are
+recognised on every gateway path, and a portal reply is work to do inside
+Odoo whether its notification email got through or not."""
+
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import Form
+
+from .common import DialogCase
+
+BOUNCE = """Return-Path: <>
+X-Original-To: {to}
+Delivered-To: {to}
+Date: Mon, 15 Apr 2026 15:41:06 +0200 (CEST)
+From: MAILER-DAEMON@mail.example.com (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: {to}
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+    boundary="BOUNDARY"
+Message-Id: <bounce-{n}@mail.example.com>
+
+--BOUNDARY
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+<{recipient}>: 550 No such person at this address.
+
+--BOUNDARY
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.example.com
+
+Final-Recipient: rfc822; {recipient}
+Original-Recipient: rfc822;{recipient}
+Action: failed
+Status: 5.0.0
+
+--BOUNDARY
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+Return-Path: <{to}>
+Message-Id: {message_id}
+Subject: {subject}
+To: {recipient}
+
+--BOUNDARY--
+"""
+
+
+class TestBounces(DialogCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the user odoo-mailgate.py logs in with: an employee, not the author
+        cls.user_mailgate = cls.env["res.users"].create(
+            {
+                "name": "Mail Gateway",
+                "login": "mailgate",
+                "groups_id": [(6, 0, cls.env.ref("base.group_user").ids)],
+            }
+        )
+
+    def bounce(self, message, gateway_user):
+        # the email's Message-Id is its mail.message's (mail.mail _inherits it)
+        delivery = message.dialog_delivery_message_id
+        raw = BOUNCE.format(
+            to=f"{self.alias_bounce}@{self.alias_domain}",
+            n=message.id,
+            recipient=message.dialog_delivery_address,
+            message_id=delivery.message_id,
+            subject=delivery.subject,
+        )
+        self.env["mail.thread"].with_user(gateway_user).message_process(None, raw)
+
+    def test_bounce_through_ordinary_gateway_user_then_resend(self):
+        """odoo-mailgate.py runs as an ordinary user over XML-RPC."""
+        with self.mock_mail_gateway():
+            content = self.post(
+                self.customer_no_portal, "Ihr Vertrag", visibility="customer"
+            )
+            notice = self.post(
+                self.customer,
+                "Vertraulich",
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+        self.assertEqual(content.dialog_delivery, "content")
+        self.assertEqual(notice.dialog_delivery, "notice")
+        for message in (content, notice):
+            with self.subTest(delivery=message.dialog_delivery):
+                self.assertEqual(message.dialog_delivery_state, "sent")
+                with self.mock_mail_gateway():
+                    self.bounce(message, self.user_mailgate)
+                message.invalidate_recordset()
+                self.assertEqual(message.dialog_delivery_state, "failed")
+                self.assertIn(
+                    message,
+                    self.env["mail.message"].search(
+                        [("dialog_delivery_state", "=", "failed")]
+                    ),
+                )
+                action = message.with_user(self.user_employee).action_dialog_resend()
+                wizard = Form(
+                    self.env[action["res_model"]]
+                    .with_user(self.user_employee)
+                    .with_context(**action["context"])
+                ).save()
+                with self.mock_mail_gateway():
+                    wizard.resend_mail_action()
+                self.assertEqual(len(self._new_mails), 1)
+                self.assertEqual(len(self._mails), 1)
+                message.invalidate_recordset()
+                self.assertEqual(message.dialog_delivery_state, "sent")
+
+    def test_bounce_through_superuser_gateway(self):
+        with self.mock_mail_gateway():
+            content = self.post(
+                self.customer_no_portal, "Ihr Vertrag", visibility="customer"
+            )
+            self.bounce(content, self.env.ref("base.user_root"))
+        content.invalidate_recordset()
+        self.assertEqual(content.dialog_delivery_state, "failed")
+
+
+class TestPortalReplyIsWork(DialogCase):
+    def test_reply_leaves_a_to_do_for_the_responsible(self):
+        with self.mock_mail_gateway():
+            conversation = self.post(
+                self.order,
+                "Ihr Angebot",
+                visibility="customer",
+                user_id=self.user_manager.id,
+            )
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            reply = self.order.sudo()._dialog_post_portal_reply(
+                conversation, self.contact, "<p>Bitte rufen Sie mich an</p>", []
+            )
+        activity = reply.dialog_activity_id
+        self.assertTrue(activity)
+        self.assertEqual(activity.user_id, self.user_manager)
+        self.assertEqual(
+            (activity.res_model, activity.res_id), ("sale.order", self.order.id)
+        )
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
+        self.assertNotIn("rufen Sie mich an", activity.note)
+        self.assertIn(
+            reply,
+            self.env["mail.message"].search(
+                [
+                    ("dialog_follow_up_date", "<=", fields.Date.context_today(reply)),
+                    ("dialog_visibility", "!=", False),
+                ]
+            ),
+            "shown under 'Follow-up due' in the overview",
+        )
