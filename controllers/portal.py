@@ -5,12 +5,13 @@ from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.osv import expression
 from odoo.tools import escape_psql, plaintext2html
 
 from ..models.dialog_input import MAX_ID, check_text, printable
 from ..models.mail_message import DialogAttachmentTooLarge
+from ..report.customer_file import PORTAL_EXPORT
 
 
 class DialogPortal(CustomerPortal):
@@ -265,3 +266,43 @@ class DialogPortal(CustomerPortal):
                 message, error=str(error), reply_body=printable(body), status=400
             )
         return request.redirect(f"/my/messages/{message.id}#message-{reply.id}")
+
+    # ------------------------------------------------------------------
+    # The customer's own file (Art. 15 GDPR)
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/my/messages/export", type="http", auth="user", methods=["GET"], website=True
+    )
+    def portal_my_dialog_export(self, **kw):
+        """The visitor's customer file: the published messages of their own
+        customer, nobody else's (the route takes no id). A PDF, or the same
+        document as HTML where no PDF converter is installed."""
+        customer = request.env.user.partner_id.commercial_partner_id
+        # sudo: the report reads the messages; PORTAL_EXPORT restricts them to
+        # what this visitor may see in the portal
+        Report = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_context(customer_dialog_export=PORTAL_EXPORT)
+        )
+        report_ref = "customer_dialog.action_report_customer_file"
+        if Report.get_wkhtmltopdf_state() in ("ok", "upgrade"):
+            content, report_type = Report._render_qweb_pdf(report_ref, customer.ids)
+        else:
+            content, report_type = Report._render_qweb_html(report_ref, customer.ids)
+        filename = request.env._("Customer file %(name)s", name=customer.name)
+        if report_type == "pdf":
+            headers = [
+                ("Content-Type", "application/pdf"),
+                ("Content-Disposition", content_disposition(f"{filename}.pdf")),
+            ]
+        else:
+            headers = [
+                ("Content-Type", "text/html; charset=utf-8"),
+                (
+                    "Content-Disposition",
+                    content_disposition(f"{filename}.html", disposition_type="inline"),
+                ),
+            ]
+        return request.make_response(content, headers=headers)

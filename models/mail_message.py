@@ -684,11 +684,12 @@ class MailMessage(models.Model):
                 continue
             # sudo: logging needs write access on the document, changing the
             # message only needed the author/manager check done in write()
+            # the log names no subject: an erasure must not leave text behind
             record.sudo()._message_log(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Dialog message “%(subject)s” changed.",
-                    subject=message.subject or message.record_name or message.id,
+                body=Markup('<p><a href="%s">%s</a></p>')
+                % (
+                    message._dialog_backend_url(),
+                    self.env._("Dialog message changed."),
                 ),
                 tracking_value_ids=[(0, 0, values) for values in tracking_values],
                 author_id=self.env.user.partner_id.id,

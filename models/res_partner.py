@@ -1,5 +1,19 @@
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_datetime, html2plaintext
+
+# Selections of a dialog message in the customer file export.
+EXPORT_SELECTIONS = [
+    "dialog_channel",
+    "dialog_direction",
+    "dialog_visibility",
+    "dialog_delivery",
+    "dialog_delivery_state",
+]
+# Messages searched at once for the log lines that quote an erased message.
+ERASE_CHUNK = 500
 
 
 class ResPartner(models.Model):
@@ -27,6 +41,15 @@ class ResPartner(models.Model):
     )
     dialog_block_reason = fields.Text(string="Block Reason", tracking=True, copy=False)
     dialog_blocked_date = fields.Date(string="Blocked Since", copy=False)
+    dialog_legal_hold = fields.Boolean(
+        string="Legal Hold",
+        tracking=True,
+        copy=False,
+        groups="customer_dialog.group_customer_dialog_manager",
+        help="The customer's file must be kept (e.g. for a lawsuit or an "
+        "audit): no retention period deletes its messages and it cannot be "
+        "erased. Messages are still archived.",
+    )
     dialog_message_count = fields.Integer(
         string="Dialog Messages", compute="_compute_dialog_message_count"
     )
@@ -162,10 +185,290 @@ class ResPartner(models.Model):
             },
         }
 
-    def _dialog_check_manager(self):
+    def _dialog_check_manager(self, reason=None):
         if not self.env.user.has_group("customer_dialog.group_customer_dialog_manager"):
             raise AccessError(
-                self.env._(
+                reason
+                or self.env._(
                     "Only Customer Dialog managers may block or unblock customers."
                 )
             )
+
+    def _dialog_log_note(self, text):
+        """An internal note in the customer's chatter, outside its dialog
+        file (e.g. what the retention job or an erasure did, as counts)."""
+        self.ensure_one()
+        self.sudo()._message_log(
+            body=Markup("<p>%s</p>") % text, author_id=self.env.user.partner_id.id
+        )
+
+    # ------------------------------------------------------------------
+    # Access request (Art. 15 GDPR): the customer file as data
+    # ------------------------------------------------------------------
+
+    def action_dialog_export_file(self):
+        """The customer file as a PDF (QWeb report)."""
+        self.ensure_one()
+        self._dialog_check_export()
+        return self.env.ref(
+            "customer_dialog.action_report_customer_file"
+        ).report_action(self.commercial_partner_id)
+
+    def dialog_export_file(self):
+        """The customer file as data, for RPC: the same content as the PDF,
+        with the codes and (in the caller's language) the labels of the
+        selections. Customer Dialog managers only."""
+        self.ensure_one()
+        self._dialog_check_export()
+        customer = self.commercial_partner_id
+        messages = (
+            self.env["mail.message"].sudo().search(customer._dialog_messages_domain())
+        )
+        return customer._dialog_export_values(messages)
+
+    def _dialog_check_export(self):
+        self._dialog_check_manager(
+            self.env._("Only Customer Dialog managers may export a customer file.")
+        )
+
+    def _dialog_export_values(self, messages):
+        """The customer file of this customer made of ``messages`` (sudo), as
+        JSON-serialisable data, labels in the language of the environment:
+        a cover (customer, export date and user, counts) and the messages
+        grouped by reference object, oldest first."""
+        self.ensure_one()
+        messages = messages.with_env(self.env).sudo()
+        Message = self.env["mail.message"]
+        labels = {
+            fname: dict(Message._fields[fname]._description_selection(self.env))
+            for fname in EXPORT_SELECTIONS
+        }
+        model_names = dict(Message._selection_dialog_reference())
+        tz = self.tz or self.env.user.tz or "UTC"
+        groups = {}
+        for message in messages.sorted(lambda m: (m.date, m.id)):
+            key = (message.model or "", message.res_id or 0)
+            if key not in groups:
+                groups[key] = {
+                    "model": key[0],
+                    "res_id": key[1],
+                    "type": model_names.get(key[0], key[0]),
+                    "name": message.record_name or "",
+                    "messages": [],
+                }
+            groups[key]["messages"].append(
+                self._dialog_export_message(message, labels, tz)
+            )
+        now = fields.Datetime.now()
+        return {
+            "customer": {"id": self.id, "name": self.display_name},
+            "exported_on": fields.Datetime.to_string(now),
+            "exported_on_label": format_datetime(self.env, now, tz=tz),
+            "exported_by": self.env.user.name,
+            "counts": {
+                "messages": len(messages),
+                "internal": len(
+                    messages.filtered(lambda m: m.dialog_visibility == "internal")
+                ),
+                "customer": len(
+                    messages.filtered(lambda m: m.dialog_visibility == "customer")
+                ),
+                "references": len(groups),
+                "attachments": len(messages.attachment_ids),
+            },
+            "references": list(groups.values()),
+        }
+
+    def _dialog_export_message(self, message, labels, tz):
+        values = {
+            "id": message.id,
+            "date": fields.Datetime.to_string(message.date),
+            "date_label": format_datetime(self.env, message.date, tz=tz),
+            "topic": message.dialog_topic_id.name or "",
+            "published": message.dialog_published,
+            "archived": message.dialog_archived,
+            "author": message.author_id.name or message.email_from or "",
+            "recipient": message.dialog_recipient_id.name or "",
+            "delivery_address": message.dialog_delivery_address or "",
+            "deleted_reference": message.dialog_deleted_reference or "",
+            "subject": message.subject or "",
+            "text": html2plaintext(message.body or "").strip(),
+            "attachments": message.attachment_ids.mapped("name"),
+        }
+        for fname in EXPORT_SELECTIONS:
+            key = fname.removeprefix("dialog_")
+            values[key] = message[fname] or ""
+            values[f"{key}_label"] = labels[fname].get(message[fname], "")
+        return values
+
+    # ------------------------------------------------------------------
+    # Erasure (Art. 17 GDPR)
+    # ------------------------------------------------------------------
+
+    def action_dialog_erase_file(self):
+        """The confirmation of an erasure, which names what goes."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        customer._dialog_check_erase()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Erase customer file"),
+            "res_model": "customer_dialog.erase.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": customer.id},
+        }
+
+    def _dialog_check_erase(self):
+        self.ensure_one()
+        self._dialog_check_manager(
+            self.env._("Only Customer Dialog managers may erase a customer file.")
+        )
+        if self.sudo().dialog_legal_hold:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is under legal hold: its customer file must be "
+                    "kept and cannot be erased. Lift the legal hold first.",
+                    customer=self.display_name,
+                )
+            )
+
+    def _dialog_erase_targets(self):
+        """What an erasure of this customer's file changes, in sudo."""
+        self.ensure_one()
+        Message = self.env["mail.message"].sudo()
+        messages = Message.search(self._dialog_messages_domain())
+        copies = messages.dialog_delivery_message_id
+        everything = messages | copies
+        linked = everything.attachment_ids
+        owned = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", "mail.message"), ("res_id", "in", everything.ids)]
+            )
+        )
+        # a document's file that other messages show too stays with them
+        shared = (
+            Message.search(
+                [("attachment_ids", "in", linked.ids), ("id", "not in", everything.ids)]
+            ).attachment_ids
+            & linked
+        ) - owned
+        return {
+            "messages": messages,
+            "copies": copies,
+            "attachments": (linked | owned) - shared,
+            "activities": messages.dialog_activity_id,
+            "mails": self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "in", everything.ids)]),
+        }
+
+    def _dialog_erase_file(self):
+        """Remove the texts, subjects and files of this customer's dialog
+        messages, of their delivery emails and follow-up activities; keep
+        the metadata (date, channel, direction, topic, delivery). Returns the
+        counts, which are logged on the customer."""
+        self.ensure_one()
+        self._dialog_check_erase()
+        targets = self._dialog_erase_targets()
+        messages = targets["messages"]
+        everything = messages | targets["copies"]
+        counts = {
+            "messages": len(messages),
+            "attachments": len(targets["attachments"]),
+            "deliveries": len(targets["copies"]),
+            "activities": len(targets["activities"]),
+        }
+        # sudo from here: delivered messages and their files are locked for
+        # users; the manager check above is the authorisation
+        mails = targets["mails"]
+        queued = mails.filtered(lambda m: m.state in ("outgoing", "exception"))
+        # a queued email is never sent now, and the delivery state says so
+        self.env["mail.notification"].sudo().search(
+            [("mail_mail_id", "in", queued.ids)]
+        ).write({"notification_status": "canceled"})
+        queued.write({"state": "cancel"})
+        mails.write({"body_html": False})
+        self._dialog_erase_log_lines(messages)
+        erased = Markup("<p>%s</p>") % self.with_context(
+            lang=self.lang or self.env.lang
+        ).env._(
+            "Content erased on %(date)s at the customer's request.",
+            date=fields.Date.to_string(fields.Date.context_today(self)),
+        )
+        everything.write(
+            {"body": erased, "subject": False, "attachment_ids": [Command.clear()]}
+        )
+        targets["attachments"].unlink()
+        everything.link_preview_ids.unlink()
+        self.env["mail.message.translation"].sudo().search(
+            [("message_id", "in", everything.ids)]
+        ).unlink()
+        targets["activities"].write({"note": False, "summary": False})
+        self._dialog_log_note(
+            self.env._(
+                "Customer file erased by %(user)s: the texts of %(messages)s "
+                "dialog messages and %(deliveries)s delivery emails, "
+                "%(attachments)s files and the notes of %(activities)s follow-ups.",
+                user=self.env.user.name,
+                **counts,
+            )
+        )
+        return counts
+
+    def _dialog_erase_log_lines(self, messages):
+        """Clear the log lines that may quote an erased message: done
+        follow-ups (their note links to the message) and visibility changes
+        logged with the subject by earlier versions."""
+        Message = self.env["mail.message"].sudo()
+        tracked = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "mail.message"),
+                    ("name", "in", ["dialog_visibility", "dialog_published"]),
+                ]
+            )
+        )
+        for start in range(0, len(messages), ERASE_CHUNK):
+            chunk = messages[start : start + ERASE_CHUNK]
+            links = [
+                SQL("%s", f'%/mail_message_dialog_action/{message.id}"%')
+                for message in chunk.filtered("dialog_follow_up_date")
+            ]
+            done_follow_ups = (
+                Message.browse(
+                    id_
+                    for (id_,) in self.env.execute_query(
+                        SQL(
+                            "SELECT id FROM mail_message "
+                            "WHERE mail_activity_type_id IS NOT NULL "
+                            "AND body LIKE ANY(ARRAY[%s])",
+                            SQL(", ").join(links),
+                        )
+                    )
+                )
+                if links
+                else Message
+            )
+            subjects = {s for s in chunk.mapped("subject") if s}
+            changes = (
+                Message.search(
+                    [
+                        ("tracking_value_ids.field_id", "in", tracked.ids),
+                        ("model", "in", list(set(chunk.mapped("model")))),
+                        ("res_id", "in", list(set(chunk.mapped("res_id")))),
+                    ]
+                ).filtered(
+                    lambda log, subjects=subjects: any(
+                        s in html2plaintext(log.body or "") for s in subjects
+                    )
+                )
+                if subjects
+                else Message
+            )
+            (done_follow_ups | changes).write({"body": ""})

@@ -1,3 +1,4 @@
 from . import customer_dialog_block_wizard
 from . import customer_dialog_composer
+from . import customer_dialog_erase_wizard
 from . import portal_wizard_user

@@ -1,0 +1,200 @@
+import json
+from xmlrpc.client import Fault
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+
+from .common import DialogCase
+
+REPORT = "customer_dialog.action_report_customer_file"
+
+
+class ExportCase(DialogCase):
+    def setUp(self):
+        super().setUp()
+        self.attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "name": "angebot.pdf",
+                    "raw": b"%PDF-1.4 Angebot",
+                    "res_model": "customer_dialog.composer",
+                    "res_id": 0,
+                }
+            )
+        )
+        with self.mock_mail_gateway():
+            self.published = self.post(
+                self.order,
+                "Die Lieferung kommt am Montag.",
+                visibility="customer",
+                subject="Liefertermin",
+                contact_id=self.contact.id,
+                attachment_ids=self.attachment.ids,
+                topic_id=self.topic_contract.id,
+            )
+            self.internal = self.post(
+                self.customer,
+                "Kunde zahlt oft spät.",
+                subject="Interne Zahlungsnotiz",
+                channel="phone",
+                direction="incoming",
+            )
+            self.unpublished = self.post(
+                self.contact,
+                "Zurückgezogenes Angebot",
+                visibility="customer",
+                subject="Zurückgezogen",
+            )
+            self.unpublished.sudo().dialog_published = False
+            self.foreign = self.post(
+                self.other_customer,
+                "Nachricht der Fremdfirma",
+                visibility="customer",
+                subject="Fremde Nachricht",
+            )
+
+
+class TestExport(ExportCase):
+    def render_html(self, user, customer=None):
+        html, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html(REPORT, (customer or self.customer).ids)
+        )
+        self.assertEqual(report_type, "html")
+        return html.decode()
+
+    def test_report_holds_the_whole_file_for_a_manager(self):
+        html = self.render_html(self.user_manager)
+        for text in (
+            "Liefertermin",
+            "Die Lieferung kommt am Montag.",
+            "Interne Zahlungsnotiz",
+            "Kunde zahlt oft spät.",
+            "Zurückgezogen",
+            "angebot.pdf",
+            self.order.name,  # grouped by reference object
+            "Manfred Manager",  # who exported
+            "Phone call",
+            "Incoming",
+            "Internal",
+            "For the customer",
+            self.contact.name,  # the recipient
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn("Fremde Nachricht", html)
+        self.assertIn("o_customer_dialog_file_cover", html)
+
+    def test_report_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
+        self.customer.lang = "de_DE"
+        html = self.render_html(self.user_manager)
+        self.assertIn("Kundenakte", html)
+        self.assertIn("Telefonat", html)
+
+    def test_json_holds_the_same_messages(self):
+        data = self.customer.with_user(self.user_manager).dialog_export_file()
+        self.assertEqual(json.loads(json.dumps(data)), data, "JSON-serialisable")
+        ids = {m["id"] for group in data["references"] for m in group["messages"]}
+        self.assertEqual(
+            ids, {self.published.id, self.internal.id, self.unpublished.id}
+        )
+        self.assertEqual(data["counts"]["messages"], 3)
+        self.assertEqual(data["counts"]["internal"], 1)
+        self.assertEqual(data["customer"]["id"], self.customer.id)
+        on_order = next(g for g in data["references"] if g["model"] == "sale.order")
+        message = on_order["messages"][0]
+        self.assertEqual(message["subject"], "Liefertermin")
+        self.assertEqual(message["text"], "Die Lieferung kommt am Montag.")
+        self.assertEqual(message["attachments"], ["angebot.pdf"])
+        self.assertEqual(message["visibility"], "customer")
+        self.assertEqual(message["topic"], self.topic_contract.name)
+        self.assertEqual(message["recipient"], self.contact.name)
+        self.assertTrue(message["delivery_state"])
+        # the same from a contact: the file is the commercial entity's
+        from_contact = self.contact.with_user(self.user_manager).dialog_export_file()
+        self.assertEqual(from_contact["counts"], data["counts"])
+
+    def test_plain_employee_cannot_export(self):
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_employee).dialog_export_file()
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.user_employee).action_dialog_export_file()
+        with self.assertRaises(AccessError):
+            self.render_html(self.user_employee)
+
+    def test_export_button_opens_the_report(self):
+        action = self.contact.with_user(self.user_manager).action_dialog_export_file()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(action["report_name"], "customer_dialog.report_customer_file")
+        self.assertEqual(action["context"]["active_ids"], self.customer.ids)
+
+
+@tagged("post_install", "-at_install")
+class TestExportRpcAndPortal(HttpCase, ExportCase):
+    def test_rpc_export(self):
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, "dialog_manager", "dialog_manager", {}
+        )
+        data = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            "dialog_manager",
+            "res.partner",
+            "dialog_export_file",
+            [[self.customer.id]],
+        )
+        self.assertEqual(data["counts"]["messages"], 3)
+        employee = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, "employee", "employee", {}
+        )
+        with self.assertRaises(Fault) as refused:
+            self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                employee,
+                "employee",
+                "res.partner",
+                "dialog_export_file",
+                [[self.customer.id]],
+            )
+        self.assertIn("managers may export", str(refused.exception))
+
+    def test_portal_download_holds_only_published_messages(self):
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages").text
+        self.assertIn('href="/my/messages/export"', page)
+        response = self.url_open("/my/messages/export")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            response.headers["Content-Type"].split(";")[0],
+            ("application/pdf", "text/html"),
+        )
+        text = response.text
+        self.assertIn("Liefertermin", text)
+        self.assertIn("Die Lieferung kommt am Montag.", text)
+        self.assertNotIn("Interne Zahlungsnotiz", text)
+        self.assertNotIn("Kunde zahlt oft spät", text)
+        self.assertNotIn("Zurückgezogen", text)
+        self.assertNotIn("Fremde Nachricht", text)
+
+    def test_other_customers_file_unreachable(self):
+        self.authenticate("olga.portal", "olga.portal")
+        text = self.url_open("/my/messages/export").text
+        self.assertIn("Fremde Nachricht", text)
+        self.assertNotIn("Liefertermin", text)
+        # the generic report routes refuse the file to a customer
+        for url in (
+            f"/report/html/customer_dialog.report_customer_file/{self.customer.id}",
+            f"/report/pdf/customer_dialog.report_customer_file/{self.customer.id}",
+        ):
+            response = self.url_open(url)
+            self.assertNotIn("Liefertermin", response.text)
+            self.assertNotEqual(response.status_code, 200)
+
+    def test_public_user_goes_to_login(self):
+        response = self.url_open("/my/messages/export", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
