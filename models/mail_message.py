@@ -1,8 +1,9 @@
+from collections import defaultdict
 from textwrap import shorten
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -45,6 +46,26 @@ SYSTEM_FIELDS = {"author_id", "model", "res_id", "message_type"}
 # What nobody changes any more once the message went to the customer.
 LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
+# (name, columns, condition) of the partial indexes created in init()
+INDEXES = [
+    (
+        "mail_message_dialog_customer_date_index",
+        "(dialog_partner_id, date DESC, id DESC)",
+        "dialog_partner_id IS NOT NULL",
+    ),
+    (
+        "mail_message_dialog_date_index",
+        "(date DESC, id DESC)",
+        "dialog_visibility IS NOT NULL",
+    ),
+    (
+        "mail_message_dialog_portal_index",
+        "(dialog_partner_id, date DESC, id DESC) "
+        "INCLUDE (dialog_topic_id, dialog_reference_model)",
+        "dialog_visibility = 'customer' AND dialog_published "
+        "AND dialog_reply_to_id IS NULL",
+    ),
+]
 # Characters of the text shown where a message has no subject.
 TITLE_LENGTH = 60
 # Notification statuses of the delivery email, as delivery states.
@@ -71,7 +92,6 @@ class MailMessage(models.Model):
     dialog_partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
-        index=True,
         ondelete="restrict",
         help="Commercial entity whose customer file holds the message.",
     )
@@ -86,7 +106,7 @@ class MailMessage(models.Model):
         string="Recipient",
         compute="_compute_dialog_recipient_id",
     )
-    dialog_visibility = fields.Selection(VISIBILITIES, string="Visibility", index=True)
+    dialog_visibility = fields.Selection(VISIBILITIES, string="Visibility")
     dialog_published = fields.Boolean(
         string="Published",
         help="Visible for the customer in the portal.",
@@ -174,6 +194,23 @@ class MailMessage(models.Model):
         compute="_compute_dialog_locked",
         help="Delivered to the customer: content, visibility and customer are final.",
     )
+
+    def init(self):
+        """Indexes for "newest first" reads with a LIMIT: one customer's file
+        (overview, customer form, and the foreign key of the customer), all
+        dialog messages (global overview), and the published conversations
+        of one customer (portal list, its filters and its counter). Partial,
+        so that messages of other apps neither grow nor write them."""
+        super().init()
+        for name, columns, where in INDEXES:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON mail_message %s WHERE %s",
+                    SQL.identifier(name),
+                    SQL(columns),
+                    SQL(where),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Computes
@@ -314,20 +351,36 @@ class MailMessage(models.Model):
     @api.model
     def _selection_dialog_reference(self):
         """Documents with a chatter, i.e. what a dialog message can belong to."""
+        return list(self._dialog_thread_models())
+
+    @tools.ormcache("self.env.lang")
+    def _dialog_thread_models(self):
+        # asked for every value of a Reference field: computed once per
+        # language and registry (models only change with the registry)
         models = self.env["ir.model"].sudo().search([("is_mail_thread", "=", True)])
-        return [(model.model, model.name) for model in models]
+        return tuple((model.model, model.name) for model in models)
 
     @api.depends("model", "res_id")
     def _compute_dialog_reference(self):
+        """The reference object as a record, checked to exist once per model
+        for the whole batch."""
+        ids_by_model = defaultdict(set)
         for message in self:
             if (
                 message.dialog_visibility
                 and message.model in self.env
                 and message.res_id
             ):
-                message.dialog_reference = f"{message.model},{message.res_id}"
-            else:
-                message.dialog_reference = False
+                ids_by_model[message.model].add(message.res_id)
+        existing = {
+            model: set(self.env[model].browse(ids).exists().ids)
+            for model, ids in ids_by_model.items()
+        }
+        for message in self:
+            found = message.res_id in existing.get(message.model, ())
+            message.dialog_reference = (
+                self.env[message.model].browse(message.res_id) if found else False
+            )
 
     @api.depends("subject", "body")
     def _compute_dialog_title(self):
@@ -435,8 +488,9 @@ class MailMessage(models.Model):
         """The one rule for share users (portal and public, with or without a
         token), in SQL so that it also holds for messages in no cache: nothing
         internal of any message type (mail only hides internal *comments*
-        when read by id) and no dialog message that is not published for the
-        user's customer. The same conditions as ``_get_search_domain_share``.
+        when read by id; tracking and activity logs and user notifications
+        are internal notifications) and no dialog message that is not
+        published for the user's customer.
         """
         if not self.ids:
             return self.browse()
@@ -451,8 +505,9 @@ class MailMessage(models.Model):
                        ON subtype.id = message.subtype_id
                     WHERE message.id = ANY(%(ids)s)
                       AND (message.is_internal IS TRUE
-                           OR subtype.id IS NULL
                            OR subtype.internal IS TRUE
+                           OR (message.message_type = 'comment'
+                               AND message.subtype_id IS NULL)
                            OR (message.dialog_visibility IS NOT NULL
                                AND (message.dialog_visibility != 'customer'
                                     OR message.dialog_published IS NOT TRUE

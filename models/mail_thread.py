@@ -181,14 +181,18 @@ class MailThread(models.AbstractModel):
             if message.dialog_delivery == "content"
             else "customer_dialog.mail_template_dialog_notice"
         )
-        template = self.env.ref(template_xmlid)
+        template = self.env["mail.template"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid)
+        )
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
             message.id
         ]
         attachments = (
             message.attachment_ids if message.dialog_delivery == "content" else None
         )
-        delivery = self.message_notify(
+        # sudo: the user's rights were checked by dialog_post; the delivery
+        # email is the system's, with the dialog message's own routing values
+        delivery = self.sudo().message_notify(
             partner_ids=recipient.ids,
             subject=rendered["subject"],
             body=rendered["body_html"],
@@ -198,6 +202,9 @@ class MailThread(models.AbstractModel):
             # not internal: the customer's answer by email is a discussion
             subtype_xmlid="customer_dialog.mt_dialog_customer",
             record_name=message.record_name,
+            reply_to=message.reply_to,
+            record_alias_domain_id=message.record_alias_domain_id.id,
+            record_company_id=message.record_company_id.id,
         )
         message.sudo().dialog_delivery_message_id = delivery
 

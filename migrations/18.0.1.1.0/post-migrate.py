@@ -11,6 +11,9 @@ def migrate(cr, version):
         store_decision_codes(cr)
         cr.execute("ALTER TABLE mail_message DROP COLUMN dialog_delivery_info")
     cr.execute("ALTER TABLE mail_message DROP COLUMN IF EXISTS dialog_delivery_state")
+    # replaced by the partial indexes of mail.message.init()
+    cr.execute("DROP INDEX IF EXISTS mail_message__dialog_visibility_index")
+    cr.execute("DROP INDEX IF EXISTS mail_message__dialog_partner_id_index")
 
 
 def move_mail_content_to_customer(cr):

@@ -1,0 +1,111 @@
+"""Query counts of the overview and of posting (exact numbers, never time;
+speed lives in `make bench`)."""
+
+from datetime import timedelta
+
+from lxml import etree
+
+from odoo import fields
+
+from .common import DialogCase
+
+
+class TestQueryCounts(DialogCase):
+    def count_queries(self, operation):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        operation()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def view_specification(self, xmlid):
+        """What the web client asks for when it opens the view."""
+        Message = self.env["mail.message"]
+        arch = etree.fromstring(
+            Message.get_view(self.env.ref(xmlid).id)["arch"].encode()
+        )
+        spec = {}
+        for node in arch.iter("field"):
+            field = Message._fields[node.get("name")]
+            spec[field.name] = (
+                {"fields": {"display_name": {}}}
+                if field.type in ("many2one", "many2many", "one2many")
+                else {}
+            )
+        return spec
+
+    def post_many(self, count):
+        now = fields.Datetime.now()
+        with self.mock_mail_gateway():
+            for index in range(count):
+                record = self.order if index % 2 else self.customer
+                self.post(
+                    record,
+                    f"Nachricht {index}",
+                    visibility="customer" if index % 3 == 0 else "internal",
+                    topic_id=self.topic_general.id,
+                    user_id=self.user_manager.id,
+                    subject=f"Betreff {index}" if index % 4 else None,
+                    date=now - timedelta(minutes=index),
+                )
+
+    def load(self, view_xmlid, limit):
+        spec = self.view_specification(view_xmlid)
+        Message = self.env["mail.message"].with_user(self.user_manager)
+        return self.count_queries(
+            lambda: Message.web_search_read(
+                [
+                    ("dialog_partner_id", "=", self.customer.id),
+                    ("dialog_visibility", "!=", False),
+                ],
+                spec,
+                order="date desc",
+                limit=limit,
+            )
+        )
+
+    def test_overview_loads_in_constant_queries(self):
+        self.post_many(80)
+        for view in (
+            "customer_dialog.mail_message_dialog_view_list",
+            "customer_dialog.mail_message_dialog_view_kanban",
+        ):
+            with self.subTest(view=view):
+                self.load(view, 80)  # warm Odoo's caches
+                few, many = self.load(view, 10), self.load(view, 80)
+                self.assertEqual(few, many, "no query per row")
+                self.assertLessEqual(many, 20)
+
+    def test_posting_costs_at_most_a_fifth_more_than_message_post(self):
+        record = self.customer_no_portal.with_user(self.user_admin)
+
+        def dialog_post():
+            record.dialog_post("<p>Inhalt</p>", visibility="customer", subject="S")
+
+        def message_post():
+            record.message_post(
+                body="<p>Inhalt</p>",
+                subject="S",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.customer_no_portal.ids,
+            )
+
+        def dialog_note():
+            record.dialog_post("<p>Notiz</p>")
+
+        def note():
+            record.message_post(body="<p>Notiz</p>", subtype_xmlid="mail.mt_note")
+
+        with self.mock_mail_gateway():
+            for operation in (dialog_post, message_post, dialog_note, note):
+                operation()  # warm
+            counts = {
+                op.__name__: self.count_queries(op)
+                for op in (dialog_post, message_post, dialog_note, note)
+            }
+        self.assertLessEqual(
+            counts["dialog_post"], 1.2 * counts["message_post"], counts
+        )
+        self.assertLessEqual(counts["dialog_note"], counts["note"] + 2, counts)
