@@ -67,14 +67,25 @@ class ResPartner(models.Model):
     def _dialog_customers_with_portal_access(self, customers=None):
         """Ids of the commercial entities of which the entity itself or a
         contact has an active portal user (limited to ``customers``)."""
-        domain = [
-            ("groups_id", "in", self.env.ref("base.group_portal").ids),
-            ("share", "=", True),
-        ]
+        portal_group = self.env["ir.model.data"]._xmlid_to_res_id("base.group_portal")
+        self.env["res.users"].flush_model(
+            ["active", "share", "partner_id", "groups_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        query = SQL(
+            """SELECT DISTINCT partner.commercial_partner_id
+                 FROM res_users AS portal_user
+                 JOIN res_partner AS partner ON partner.id = portal_user.partner_id
+                 JOIN res_groups_users_rel AS membership
+                   ON membership.uid = portal_user.id AND membership.gid = %s
+                WHERE portal_user.active AND portal_user.share""",
+            portal_group,
+        )
         if customers is not None:
-            domain.append(("partner_id.commercial_partner_id", "in", customers.ids))
-        users = self.env["res.users"].sudo().search(domain)
-        return set(users.partner_id.commercial_partner_id.ids)
+            query = SQL(
+                "%s AND partner.commercial_partner_id = ANY(%s)", query, customers.ids
+            )
+        return {row[0] for row in self.env.execute_query(query)}
 
     def _dialog_has_portal_access(self):
         """Whether this partner's customer has portal access, read now (the
