@@ -221,7 +221,7 @@ class TestErasure(ErasureCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.user_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(wizard.partner_id, self.customer)

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, tagged
 
 from .common import DialogCase
@@ -42,3 +44,18 @@ class TestPortalTour(HttpCase, DialogCase):
         self.assertIn("ich melde mich morgen", reply.body)
         self.assertEqual(reply.author_id, self.contact)
         self.assertEqual(reply.dialog_channel, "portal")
+
+
+@tagged("is_tour")
+class TestExportTour(HttpCase, DialogCase):
+    def test_manager_exports_customer_file(self):
+        self.post(self.customer, "Vertrag für die Tour", subject="Tourvertrag")
+        # the web client shows the report as HTML when it cannot make a PDF;
+        # so the tour sees the document whether wkhtmltopdf is installed or not
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "get_wkhtmltopdf_state", return_value="install"):
+            self.start_tour(
+                f"/odoo/action-base.action_partner_form/{self.customer.id}",
+                "customer_dialog_export_tour",
+                login="dialog_manager",
+            )
