@@ -1,11 +1,14 @@
 # Two commands do everything: `make run` and `make test`. See README.md.
-.PHONY: run test lint setup pot
+.PHONY: run test test-odoo lint setup pot
 
 run:
 	@tools/run.sh
 
 test:
 	@tools/test.sh
+
+test-odoo:
+	@tools/test_odoo.sh
 
 lint:
 	@tools/lint.sh
