@@ -18,3 +18,9 @@ setup:
 
 pot:
 	@tools/i18n.sh
+
+bench:
+	@tools/bench.sh
+
+stress:
+	@tools/stress.sh
