@@ -484,18 +484,28 @@ class MailMessage(models.Model):
             operation
         )
 
-    def _dialog_hidden_from_share_user(self):
+    def _dialog_hidden_from_share_user(self, internal=True):
         """The one rule for share users (portal and public, with or without a
-        token), in SQL so that it also holds for messages in no cache: nothing
-        internal of any message type (mail only hides internal *comments*
-        when read by id; tracking and activity logs and user notifications
-        are internal notifications) and no dialog message that is not
-        published for the user's customer.
+        token), in SQL so that it also holds for messages in no cache: no
+        dialog message that is not published for the user's customer, no
+        delivery email of a dialog message (the message itself is what a
+        customer reads) and, with ``internal``, nothing internal of any
+        message type (mail only hides internal *comments* when read by id;
+        tracking and activity logs and user notifications are internal
+        notifications).
         """
         if not self.ids:
             return self.browse()
         self.flush_recordset(
             ["is_internal", "subtype_id", "dialog_visibility", "dialog_published"]
+        )
+        internal_condition = SQL(
+            """message.is_internal IS TRUE
+               OR subtype.internal IS TRUE
+               OR (message.message_type = 'comment' AND message.subtype_id IS NULL)
+               OR"""
+            if internal
+            else ""
         )
         rows = self.env.execute_query(
             SQL(
@@ -504,16 +514,19 @@ class MailMessage(models.Model):
                 LEFT JOIN mail_message_subtype AS subtype
                        ON subtype.id = message.subtype_id
                     WHERE message.id = ANY(%(ids)s)
-                      AND (message.is_internal IS TRUE
-                           OR subtype.internal IS TRUE
-                           OR (message.message_type = 'comment'
-                               AND message.subtype_id IS NULL)
-                           OR (message.dialog_visibility IS NOT NULL
-                               AND (message.dialog_visibility != 'customer'
-                                    OR message.dialog_published IS NOT TRUE
-                                    OR message.dialog_partner_id IS DISTINCT FROM
-                                       %(customer)s)))""",
+                      AND (%(internal)s
+                           (message.dialog_visibility IS NOT NULL
+                            AND (message.dialog_visibility != 'customer'
+                                 OR message.dialog_published IS NOT TRUE
+                                 OR message.dialog_partner_id IS DISTINCT FROM
+                                    %(customer)s))
+                           OR (message.message_type = 'user_notification'
+                               AND EXISTS (
+                                   SELECT 1 FROM mail_message AS dialog
+                                    WHERE dialog.dialog_delivery_message_id
+                                          = message.id)))""",
                 ids=list(self.ids),
+                internal=internal_condition,
                 customer=self.env.user.partner_id.commercial_partner_id.id,
             )
         )
@@ -522,12 +535,14 @@ class MailMessage(models.Model):
     @api.model
     def _get_with_access(self, message_id, operation, **kwargs):
         # mail's fallback grants access through the document (or its access
-        # token); the rule for share users still applies.
+        # token): reading still follows the whole rule for share users; to
+        # react to or edit a message (e.g. a portal author's own internal
+        # note), only its dialog part applies.
         message = super()._get_with_access(message_id, operation, **kwargs)
         if (
             message
             and not self.env.user._is_internal()
-            and message._dialog_hidden_from_share_user()
+            and message._dialog_hidden_from_share_user(internal=operation == "read")
         ):
             return self.browse()
         return message

@@ -494,6 +494,7 @@ class MailThread(models.AbstractModel):
             return delivery, reference_ids
         return bounced_message, reference_ids
 
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         """An email from a customer routed here by the mail gateway is filed
         as an incoming message of that customer, after Odoo notified it as
