@@ -87,28 +87,31 @@ class DialogPortal(CustomerPortal):
             "body": {"input": "body", "label": request.env._("Search in text")},
         }
 
-    def _dialog_searchbar_filters(self, base_domain):
+    def _dialog_searchbar_filters(self):
         """ "All", then one entry per topic and per kind of reference object
-        that this customer's messages actually have."""
+        that this customer's conversations actually have (read from an index,
+        not from the customer's whole history)."""
         Message = request.env["mail.message"].sudo()
+        customer = request.env.user.partner_id.commercial_partner_id
         filters = {"all": {"label": request.env._("All"), "domain": []}}
-        for (topic,) in Message._read_group(base_domain, ["dialog_topic_id"]):
-            if topic:
-                filters[f"topic_{topic.id}"] = {
-                    "label": topic.name,
-                    "domain": [("dialog_topic_id", "=", topic.id)],
-                }
+        topic_ids = Message._dialog_portal_distinct(customer, "dialog_topic_id")
+        for topic in request.env["customer_dialog.topic"].sudo().browse(topic_ids):
+            filters[f"topic_{topic.id}"] = {
+                "label": topic.name,
+                "domain": [("dialog_topic_id", "=", topic.id)],
+            }
         labels = dict(
             Message._fields["dialog_reference_model"]._description_selection(
                 request.env
             )
         )
-        for (model,) in Message._read_group(base_domain, ["dialog_reference_model"]):
-            if model:
-                filters[f"ref_{model}"] = {
-                    "label": labels.get(model, model),
-                    "domain": [("dialog_reference_model", "=", model)],
-                }
+        for model in Message._dialog_portal_distinct(
+            customer, "dialog_reference_model"
+        ):
+            filters[f"ref_{model}"] = {
+                "label": labels.get(model, model),
+                "domain": [("dialog_reference_model", "=", model)],
+            }
         return filters
 
     def _dialog_search_domain(self, search_in, search):
@@ -139,7 +142,7 @@ class DialogPortal(CustomerPortal):
         Message = request.env["mail.message"].sudo()
         base_domain = self._dialog_conversation_domain()
         sortings = self._dialog_searchbar_sortings()
-        filters = self._dialog_searchbar_filters(base_domain)
+        filters = self._dialog_searchbar_filters()
         inputs = self._dialog_searchbar_inputs()
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"

@@ -46,6 +46,11 @@ SYSTEM_FIELDS = {"author_id", "model", "res_id", "message_type"}
 # What nobody changes any more once the message went to the customer.
 LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
+# A conversation in the portal list (_dialog_portal_domain without answers),
+# as the condition of partial indexes.
+PORTAL_CONVERSATION = (
+    "dialog_visibility = 'customer' AND dialog_published AND dialog_reply_to_id IS NULL"
+)
 # (name, columns, condition) of the partial indexes created in init()
 INDEXES = [
     (
@@ -60,10 +65,18 @@ INDEXES = [
     ),
     (
         "mail_message_dialog_portal_index",
-        "(dialog_partner_id, date DESC, id DESC) "
-        "INCLUDE (dialog_topic_id, dialog_reference_model)",
-        "dialog_visibility = 'customer' AND dialog_published "
-        "AND dialog_reply_to_id IS NULL",
+        "(dialog_partner_id, date DESC, id DESC)",
+        PORTAL_CONVERSATION,
+    ),
+    (
+        "mail_message_dialog_portal_topic_index",
+        "(dialog_partner_id, dialog_topic_id)",
+        PORTAL_CONVERSATION,
+    ),
+    (
+        "mail_message_dialog_portal_reference_index",
+        "(dialog_partner_id, dialog_reference_model)",
+        PORTAL_CONVERSATION,
     ),
 ]
 # Characters of the text shown where a message has no subject.
@@ -432,6 +445,44 @@ class MailMessage(models.Model):
                 self._dialog_portal_domain(self.env.user.partner_id),
             ]
         )
+
+    @api.model
+    def _dialog_portal_distinct(self, customer, column):
+        """The distinct values of ``column`` (topic or kind of reference) in
+        the portal conversations of ``customer``: a loose index scan, one
+        index probe per value instead of reading every conversation."""
+        if column not in ("dialog_topic_id", "dialog_reference_model"):
+            raise ValueError(column)
+        self.flush_model(
+            [
+                column,
+                "dialog_partner_id",
+                "dialog_visibility",
+                "dialog_published",
+                "dialog_reply_to_id",
+            ]
+        )
+        where = SQL(
+            "%s AND dialog_partner_id = %s", SQL(PORTAL_CONVERSATION), customer.id
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """WITH RECURSIVE found(value) AS (
+                       (SELECT %(column)s FROM mail_message
+                         WHERE %(where)s AND %(column)s IS NOT NULL
+                      ORDER BY %(column)s LIMIT 1)
+                     UNION ALL
+                       SELECT (SELECT %(column)s FROM mail_message
+                                WHERE %(where)s AND %(column)s > found.value
+                             ORDER BY %(column)s LIMIT 1)
+                         FROM found WHERE found.value IS NOT NULL
+                   )
+                   SELECT value FROM found WHERE value IS NOT NULL""",
+                column=SQL.identifier(column),
+                where=where,
+            )
+        )
+        return [row[0] for row in rows]
 
     def _dialog_visible_to_customer(self, partner):
         self.ensure_one()
