@@ -14,7 +14,10 @@ run_id="$(date +%s)_$$"
 WITH_DB="${MODULE_NAME}_odoo_with_${run_id}"        # first shard, then the rerun with the module
 WITH_DB2="${MODULE_NAME}_odoo_with2_${run_id}"      # a copy for the second shard
 WITHOUT_DB="${MODULE_NAME}_odoo_without_${run_id}"  # only when something failed
-REPORT_DIR="$CACHE_DIR/test-odoo-$CHECKOUT_ID"      # logs and JUnit reports of the last run
+# Logs and JUnit reports, one folder per run (runs may overlap); "latest" is
+# the newest, folders older than two days are removed.
+REPORTS="$CACHE_DIR/test-odoo-$CHECKOUT_ID"
+REPORT_DIR="$REPORTS/$run_id"
 ODOO=("$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin")
 ADDONS="$ODOO_DIR/addons"
 # Two shards of about the same duration, one per core: Discuss (mostly tours),
@@ -44,8 +47,9 @@ cleanup() {
     drop_database "$WITHOUT_DB"
 }
 trap cleanup EXIT
-rm -rf "$REPORT_DIR"
 mkdir -p "$REPORT_DIR"
+find "$REPORTS" -mindepth 1 -maxdepth 1 -mtime +2 -exec rm -rf {} +
+ln -sfn "$run_id" "$REPORTS/latest"
 
 # A fingerprint of the module's files, to tell when they changed during the run.
 module_hash() {
@@ -61,7 +65,8 @@ install_db() {  # DB MODULES
 run_pytest() {
     local db="$1" name="$2"
     shift 2
-    "$VENV_DIR/bin/pytest" -p no:cacheprovider --rootdir="$ODOO_DIR" \
+    # exec: the background job is pytest itself, so that cleanup can end it
+    exec "$VENV_DIR/bin/pytest" -p no:cacheprovider --rootdir="$ODOO_DIR" \
         --odoo-config="$CONF" --odoo-database="$db" --odoo-http --odoo-log-level=warn \
         --continue-on-collection-errors -rfE --junitxml="$REPORT_DIR/$name.xml" \
         "$@" >"$REPORT_DIR/$name.log" 2>&1
