@@ -3,7 +3,7 @@ import base64
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
 class TestComposer(DialogCase):
@@ -48,6 +48,7 @@ class TestComposer(DialogCase):
             result["params"]["next"], {"type": "ir.actions.act_window_close"}
         )
 
+    @needs_sale
     def test_from_chatter_of_order(self):
         with self.mock_mail_gateway():
             form = self._form(
@@ -131,6 +132,7 @@ class TestComposer(DialogCase):
         self.assertEqual(form.subject, f"Termin für {self.customer.name}")
         self.assertIn(f"Guten Tag {self.customer.name}", form.body)
 
+    @needs_sale
     def test_answer_joins_the_conversation(self):
         with self.mock_mail_gateway():
             question = self.post(

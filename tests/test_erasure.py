@@ -2,13 +2,14 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 SECRET = "Kunde hat Diagnose Rückenleiden genannt"
 SUBJECT = "Gesundheitsangaben Schneider"
 FILE_TEXT = b"%PDF-1.4 Befund"
 
 
+@needs_sale
 class ErasureCase(DialogCase):
     def setUp(self):
         super().setUp()

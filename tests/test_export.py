@@ -4,11 +4,12 @@ from xmlrpc.client import Fault
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 REPORT = "customer_dialog.action_report_customer_file"
 
 
+@needs_sale
 class ExportCase(DialogCase):
     def setUp(self):
         super().setUp()

@@ -1,4 +1,4 @@
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 REPLY = """Return-Path: <{email_from}>
 To: {to}
@@ -35,6 +35,7 @@ class TestIncomingEmail(DialogCase):
         self.env["mail.thread"].sudo().message_process(None, raw)
         return self.env["mail.message"].search([("message_id", "=", msg_id)])
 
+    @needs_sale
     def test_filing_keeps_odoos_subtype_and_notifications(self):
         """An ordinary customer email is filed in the customer file, and Odoo
         routes and notifies it exactly as without the module."""
@@ -59,6 +60,7 @@ class TestIncomingEmail(DialogCase):
         self.assertEqual(received.dialog_partner_id, self.customer)
         self.assertEqual(received.dialog_delivery_code, "received_email")
 
+    @needs_sale
     def test_reply_to_order_message(self):
         self.customer.dialog_mail_content = True
         with self.mock_mail_gateway():
@@ -111,6 +113,7 @@ class TestIncomingEmail(DialogCase):
         self.assertTrue(received)
         self.assertFalse(received.dialog_visibility)
 
+    @needs_sale
     def test_email_from_other_customer_not_classified(self):
         with self.mock_mail_gateway():
             sent = self.post(

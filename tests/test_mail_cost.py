@@ -16,7 +16,7 @@ from odoo.addons.customer_dialog.models import (
     res_partner,
 )
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 OVERRIDING_CLASSES = [
     mail_thread.MailThread,
@@ -91,6 +91,7 @@ class TestPlainMessagesCostNothing(DialogCase):
                 )
             )
 
+    @needs_sale
     def test_message_post_with_followers(self):
         self.order.message_subscribe(partner_ids=self.partner_employee.ids)
         record = self.order.with_user(self.user_admin)
@@ -103,6 +104,7 @@ class TestPlainMessagesCostNothing(DialogCase):
                 )
             )
 
+    @needs_sale
     def test_message_log(self):
         record = self.order.with_user(self.user_employee)
         self.assertSameCost(lambda: record._message_log(body="<p>Notiz</p>"))

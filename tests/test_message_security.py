@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError, UserError
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
 class TestMessageSecurity(DialogCase):
@@ -112,6 +112,7 @@ class TestMessageSecurity(DialogCase):
                 }
             )
 
+    @needs_sale
     def test_direct_create_needs_dialog_post(self):
         Message = self.env["mail.message"].with_user(self.user_employee)
         for context in ({}, {"customer_dialog_post": True}):
@@ -222,6 +223,7 @@ class TestMessageSecurity(DialogCase):
             self.internal.with_user(self.user_employee).write({"dialog_channel": "fax"})
 
 
+@needs_sale
 class TestMessageIntegrity(DialogCase):
     """Ways around dialog_post and the locks, tried as an attacker would."""
 

@@ -2,9 +2,10 @@ from datetime import date, timedelta
 
 from odoo.tools.safe_eval import safe_eval
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
+@needs_sale
 class TestOverview(DialogCase):
     """The customer file: counts, the tab, the overview action and its filters."""
 

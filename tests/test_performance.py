@@ -7,7 +7,7 @@ from lxml import etree
 
 from odoo import fields
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
 class TestQueryCounts(DialogCase):
@@ -65,6 +65,7 @@ class TestQueryCounts(DialogCase):
             )
         )
 
+    @needs_sale
     def test_overview_loads_in_constant_queries(self):
         self.post_many(80)
         for view in (

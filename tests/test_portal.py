@@ -1,11 +1,13 @@
 import json
 import re
 
-from odoo.tests import HttpCase
+from odoo.tests import HttpCase, tagged
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
+@tagged("post_install", "-at_install")
+@needs_sale
 class PortalCase(HttpCase, DialogCase):
     def setUp(self):
         super().setUp()

@@ -4,7 +4,7 @@ attacker's or a follower's call that once leaked a dialog message."""
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 SECRET = "Geheim: Kunde steht auf der Sperrliste"
 SUBJECT = "Interne Bonitätsprüfung"
@@ -69,6 +69,7 @@ class TestFollowerMatrix(PrivacyCase):
             (customer_notice, "customer", False, "notice"),
         ]
 
+    @needs_sale
     def test_matrix(self):
         followers = (
             self.user_follower.partner_id  # an employee
@@ -117,6 +118,7 @@ class TestFollowerMatrix(PrivacyCase):
                             self.assertIn("Sperrliste", body)
                             self.assertEqual(len(attachments), 1)
 
+    @needs_sale
     def test_portal_reply_notifies_only_the_responsible_employee(self):
         with self.mock_mail_gateway():
             conversation = self.post(
@@ -137,6 +139,7 @@ class TestFollowerMatrix(PrivacyCase):
             [f'"{self.user_follower.name}" <{self.user_follower.email}>'],
         )
 
+    @needs_sale
     def test_portal_user_subscribing_himself_gets_nothing(self):
         """message_subscribe needs only read access: a portal user follows
         his own order and company with every subtype there is."""
@@ -154,6 +157,7 @@ class TestFollowerMatrix(PrivacyCase):
                 self.assertNotIn("Sperrliste", sent[0][2])
                 self.assertNotIn(PUBLIC, sent[0][2])
 
+    @needs_sale
     def test_dialog_subtype_not_offered_to_followers(self):
         subtype = self.env.ref("customer_dialog.mt_dialog_customer")
         self.assertNotIn(subtype, self.order._mail_get_message_subtypes())
@@ -164,6 +168,7 @@ class TestVisibilityChange(PrivacyCase):
     """Changing internal to customer after posting is a new delivery
     decision under the same rules, or refused with the reason."""
 
+    @needs_sale
     def test_internal_to_customer_is_delivered_like_a_post(self):
         with self.mock_mail_gateway():
             message = self.post(self.order, PUBLIC, subject="Vertrag")
@@ -202,6 +207,7 @@ class TestVisibilityChange(PrivacyCase):
             self.assertEqual(message.dialog_delivery_code, "internal")
             self.assertFalse(self._mails)
 
+    @needs_sale
     def test_undelivered_customer_message_to_internal(self):
         with self.mock_mail_gateway():
             reply = self.order.sudo()._dialog_post_portal_reply(
@@ -216,6 +222,7 @@ class TestVisibilityChange(PrivacyCase):
         self.assertEqual(reply.dialog_delivery_code, "internal")
 
 
+@needs_sale
 class TestShareUserRule(PrivacyCase):
     """One rule for share users over every path to mail.message."""
 
@@ -402,6 +409,7 @@ class TestShareUserRule(PrivacyCase):
 
 
 class TestDeletedReference(PrivacyCase):
+    @needs_sale
     def test_deleting_the_quotation_keeps_the_messages(self):
         # a sales manager, but only a Customer Dialog user
         self.user_employee.groups_id += self.env.ref("sales_team.group_sale_manager")
@@ -448,6 +456,7 @@ class TestCustomerLevel(PrivacyCase):
             message = self.post(self.customer, PUBLIC, visibility="customer")
         self.assertEqual(message.dialog_delivery, "notice")
 
+    @needs_sale
     def test_flag_on_company_holds_for_every_contact(self):
         second = self.env["res.partner"].create(
             {
@@ -498,6 +507,7 @@ class TestDecisionLanguage(PrivacyCase):
 
 
 @tagged("post_install", "-at_install")
+@needs_sale
 class TestTokenHolder(HttpCase, PrivacyCase):
     """The order's access token (shown on the customer's /my/orders page)
     opens Odoo's thread routes; they show nothing internal."""

@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import Form
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 BOUNCE = """Return-Path: <>
 X-Original-To: {to}
@@ -128,6 +128,7 @@ class TestBounces(DialogCase):
 
 
 class TestPortalReplyIsWork(DialogCase):
+    @needs_sale
     def test_reply_leaves_a_to_do_for_the_responsible(self):
         with self.mock_mail_gateway():
             conversation = self.post(

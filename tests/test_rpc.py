@@ -1,11 +1,12 @@
 import json
 import xmlrpc.client
 
-from odoo.tests import HttpCase
+from odoo.tests import HttpCase, tagged
 
 from .common import DialogCase
 
 
+@tagged("post_install", "-at_install")
 class TestRpc(HttpCase, DialogCase):
     """Other systems (phone system, web shop, importer) over XML-RPC and
     JSON-RPC; portal users never see internal messages through RPC."""

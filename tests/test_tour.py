@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, tagged
 from .common import DialogCase
 
 
-@tagged("is_tour")
+@tagged("post_install", "-at_install", "is_tour")
 class TestComposerTour(HttpCase, DialogCase):
     def test_log_customer_message_from_customer_form(self):
         customer = self.customer_no_portal
@@ -27,7 +27,7 @@ class TestComposerTour(HttpCase, DialogCase):
         self.assertIn("Hallo aus der Tour", message.body)
 
 
-@tagged("is_tour")
+@tagged("post_install", "-at_install", "is_tour")
 class TestPortalTour(HttpCase, DialogCase):
     def test_portal_user_reads_and_replies(self):
         with self.mock_mail_gateway():
@@ -46,7 +46,7 @@ class TestPortalTour(HttpCase, DialogCase):
         self.assertEqual(reply.dialog_channel, "portal")
 
 
-@tagged("is_tour")
+@tagged("post_install", "-at_install", "is_tour")
 class TestExportTour(HttpCase, DialogCase):
     def test_manager_exports_customer_file(self):
         self.post(self.customer, "Vertrag für die Tour", subject="Tourvertrag")

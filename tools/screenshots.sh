@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# make screenshots: the README's pictures (docs/*.png) from the database of
+# make run (run it once first), in German. Starts its own Odoo on a free port
+# (no cron, so nothing is sent), drives headless Chromium (tools/screenshots.py),
+# stops Odoo and shrinks the PNGs (pngquant or optipng if installed, else Pillow).
+# shellcheck source=tools/common.sh
+source "$(dirname "$0")/common.sh"
+# shellcheck source=tools/postgres.sh
+source "$REPO_ROOT/tools/postgres.sh"
+prepare_odoo
+DB_NAME="${DB_NAME:-customer_dialog}"
+PY="$VENV_DIR/bin/python"
+OUT_DIR="$REPO_ROOT/docs"
+MAIL_DIR="${MAIL_DIR:-$CACHE_DIR/mails}"
+LOG="$CACHE_DIR/screenshots.log"
+ODOO_PID=""
+
+pg_admin exists "$DB_NAME" || die "No database $DB_NAME: run 'make run' once first (it loads the demo story)."
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+    local _
+    [ -n "$ODOO_PID" ] || return 0
+    kill "$ODOO_PID" 2>/dev/null || return 0
+    for _ in $(seq 30); do
+        kill -0 "$ODOO_PID" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -9 "$ODOO_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+PORT="$("$PY" "$REPO_ROOT/tools/run_helpers.py" free-port "${SCREENSHOT_PORT:-18469}")"
+GEVENT="$("$PY" "$REPO_ROOT/tools/run_helpers.py" free-port 18472)"
+say "Starting Odoo on 127.0.0.1:$PORT against $DB_NAME (log: $LOG)"
+"$PY" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" \
+    --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$GEVENT" \
+    --max-cron-threads=0 --log-level=warn --logfile="$LOG" &
+ODOO_PID=$!
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 240); do
+    kill -0 "$ODOO_PID" 2>/dev/null || die "Odoo stopped; see $LOG"
+    "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+        "$BASE/web/login" 2>/dev/null && break
+    sleep 0.5
+done
+
+say "Taking the screenshots"
+"$PY" "$REPO_ROOT/tools/screenshots.py" "$BASE" "$DB_NAME" "$OUT_DIR" "$MAIL_DIR"
+
+say "Shrinking the PNGs"
+"$PY" - "$OUT_DIR" <<'PY'
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+for path in sorted(Path(sys.argv[1]).glob("*.png")):
+    before = path.stat().st_size
+    if shutil.which("pngquant"):
+        subprocess.run(["pngquant", "--force", "--skip-if-larger", "--strip",
+                        "--quality=70-95", "--ext", ".png", str(path)], check=False)
+    else:  # 256 colours are plenty for a user interface
+        image = Image.open(path).convert("RGB")
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+    if shutil.which("optipng"):
+        subprocess.run(["optipng", "-quiet", "-o2", str(path)], check=False)
+    print(f"  {path.name}: {before // 1024} KB -> {path.stat().st_size // 1024} KB")
+PY
