@@ -214,7 +214,7 @@ class MailMessage(models.Model):
         dialog messages (global overview), and the published conversations
         of one customer (portal list, its filters and its counter). Partial,
         so that messages of other apps neither grow nor write them."""
-        super().init()
+        result = super().init()
         for name, columns, where in INDEXES:
             self.env.cr.execute(
                 SQL(
@@ -224,6 +224,7 @@ class MailMessage(models.Model):
                     SQL(where),
                 )
             )
+        return result
 
     # ------------------------------------------------------------------
     # Computes

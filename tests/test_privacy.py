@@ -297,6 +297,13 @@ class TestShareUserRule(PrivacyCase):
             .filtered(lambda a: a.name == "intern-bonitaet.pdf")
         )
 
+    def test_counters_count_only_what_the_customer_may_read(self):
+        own = self.customer.with_user(self.user_portal)
+        self.assertEqual(own.dialog_message_count, 1, "only the published one")
+        self.assertEqual(
+            self.customer.with_user(self.user_employee).dialog_message_count, 2
+        )
+
     def test_delivery_copy_hidden_after_unpublish(self):
         copy = self.published.dialog_delivery_message_id
         self.assertTrue(copy)
