@@ -209,9 +209,11 @@ class CustomerDialogTopic(models.Model):
 
     @api.model
     def _retention_delete(self, messages):
-        """Delete dialog messages (sudo) with their own files and delivery
-        emails; a delivered message can only be deleted this way."""
+        """Delete dialog messages (sudo) with their own files, delivery
+        emails and open follow-ups; a delivered message can only be deleted
+        this way."""
         copies = messages.dialog_delivery_message_id
+        messages.dialog_activity_id.exists().unlink()
         files = (
             self.env["ir.attachment"]
             .sudo()

@@ -116,7 +116,10 @@ class TestRetention(DialogCase):
             "Kamera",
             visibility="customer",
             attachment_ids=attachment.ids,
+            follow_up_date=fields.Date.to_string(self.due),
         )
+        follow_up = due.dialog_activity_id
+        self.assertTrue(follow_up)
         self.assertEqual(due.dialog_delivery, "content")
         copy = due.dialog_delivery_message_id
         self.assertTrue(copy)
@@ -142,6 +145,7 @@ class TestRetention(DialogCase):
         self.assertFalse(due.exists())
         self.assertFalse(copy.exists(), "the delivery email goes with it")
         self.assertFalse(attachment.exists(), "and the message's own file")
+        self.assertFalse(follow_up.exists(), "and its open follow-up")
         self.assertTrue(young.exists())
         self.assertTrue(plain.exists(), "nothing outside dialog messages")
         self.assertTrue(own_file.exists())
