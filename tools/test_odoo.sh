@@ -51,9 +51,11 @@ mkdir -p "$REPORT_DIR"
 find "$REPORTS" -mindepth 1 -maxdepth 1 -mtime +2 -exec rm -rf {} +
 ln -sfn "$run_id" "$REPORTS/latest"
 
-# A fingerprint of the module's files, to tell when they changed during the run.
+# A fingerprint of the module's installed files (not its tests, tools or
+# docs), to tell when they changed during the run.
 module_hash() {
-    (cd "$REPO_ROOT" && git ls-files -co --exclude-standard -z | sort -z | xargs -0 md5sum 2>/dev/null | md5sum | cut -c1-32)
+    (cd "$REPO_ROOT" && git ls-files -co --exclude-standard -z -- . ':!tests' ':!tools' ':!docs' ':!.ci' ':!Makefile' ':!*.md' \
+        | sort -z | xargs -0 md5sum 2>/dev/null | md5sum | cut -c1-32)
 }
 
 install_db() {  # DB MODULES
