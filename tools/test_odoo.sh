@@ -212,7 +212,7 @@ installed_hash="$(module_hash)"
 "${ODOO[@]}" db -c "$CONF" duplicate "$WITH_DB" "$WITH_DB2" >"$REPORT_DIR/duplicate.log" 2>&1 \
     || die "make test-odoo could not run: copying $WITH_DB failed (see $REPORT_DIR/duplicate.log)."
 
-say "Running Odoo's tests of mail, portal, test_mail and test_mail_full with customer_dialog (two shards in parallel, about 10 minutes; follow with: tail -f $REPORT_DIR/with-*.log)"
+say "Running Odoo's tests of mail, portal, test_mail and test_mail_full with customer_dialog (two shards in parallel, 10–15 minutes; follow with: tail -f $REPORT_DIR/with-*.log)"
 # shellcheck disable=SC2034  # used through name references in run_parallel
 JOB1=("$WITH_DB" with-1 "${SHARD1[@]}" "$@")
 # shellcheck disable=SC2034
