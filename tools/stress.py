@@ -157,7 +157,9 @@ def plan(customers):
     for index in range(N):
         # two thirds of the calls hit the HOT customers, concurrently
         pool = HOT if index % 3 else CUSTOMERS
-        customer, contact = customers[(index * 7) % pool]
+        # (index // 2): customer and internal messages reach every customer,
+        # the one without email address too
+        customer, contact = customers[(index // 2 * 7) % pool]
         visibility = "customer" if index % 2 == 0 else "internal"
         with_contact = index % 5 == 0
         calls.append((index, customer, contact if with_contact else None, visibility))
