@@ -15,7 +15,6 @@ Times are medians of RUNS repetitions after warm-up, each with Odoo's caches
 cleared (env.invalidate_all), as a new request would start.
 """
 
-import inspect
 import statistics
 import sys
 import time
@@ -314,14 +313,6 @@ class Bench:
         self.dialog_portal = DialogPortal()
         self.sale_portal = SalePortal()
 
-    def searchbar_filters(self, base):
-        """The portal's filter entries, as the controller asks for them (its
-        signature changed once: with or without the base domain)."""
-        method = self.dialog_portal._dialog_searchbar_filters
-        if inspect.signature(method).parameters:
-            return method(base)
-        return method()
-
     def env_as(self, name):
         return self.env(user=self.user[name].id, su=False)
 
@@ -411,7 +402,7 @@ class Bench:
 
         def everything():
             with self.request(env):
-                filters = self.searchbar_filters(base)
+                filters = self.dialog_portal._dialog_searchbar_filters()
             assert filters
             Message.search_count(base)
             page()
