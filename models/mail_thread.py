@@ -187,9 +187,8 @@ class MailThread(models.AbstractModel):
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
             message.id
         ]
-        attachments = (
-            message.attachment_ids if message.dialog_delivery == "content" else None
-        )
+        notice = message.dialog_delivery == "notice"
+        attachments = message.attachment_ids if not notice else None
         # sudo: the user's rights were checked by dialog_post; the delivery
         # email is the system's, with the dialog message's own routing values
         delivery = self.sudo().message_notify(
@@ -201,7 +200,9 @@ class MailThread(models.AbstractModel):
             email_layout_xmlid="mail.mail_notification_light",
             # not internal: the customer's answer by email is a discussion
             subtype_xmlid="customer_dialog.mt_dialog_customer",
-            record_name=message.record_name,
+            # a notice says nothing about the document it concerns
+            record_name=False if notice else message.record_name,
+            model_description=self.env._("customer portal") if notice else False,
             reply_to=message.reply_to,
             record_alias_domain_id=message.record_alias_domain_id.id,
             record_company_id=message.record_company_id.id,
@@ -507,6 +508,23 @@ class MailThread(models.AbstractModel):
         ):
             self._dialog_classify_incoming_email(message)
         return message
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """A dialog delivery email links to the message in the portal (after
+        login), never to the document with an access token."""
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        values = msg_vals or {}
+        message_type = values.get("message_type") or message.message_type
+        if message_type == "user_notification":
+            subtype_id = values.get("subtype_id") or message.subtype_id.id
+            if subtype_id == self.env["ir.model.data"]._xmlid_to_res_id(
+                "customer_dialog.mt_dialog_customer"
+            ):
+                for _name, _matches, group in groups:
+                    group["has_button_access"] = False
+        return groups
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         """Only the delivery rules send a dialog message to a customer: it

@@ -160,6 +160,11 @@ class TestDeliveryRules(DialogCase):
                 self.assertNotIn("Kündigung", notice["body"])
                 self.assertFalse(notice["attachments"])
                 self.assertIn(f"/my/messages/{message.id}", notice["body"])
+                # no token that opens the document without a login, and not
+                # even which document it is about
+                self.assertNotIn("access_token", notice["body"])
+                self.assertNotIn("/mail/view", notice["body"])
+                self.assertNotIn(record.display_name, notice["body"])
 
     @needs_sale
     def test_portal_customer_content_by_flag(self):
