@@ -89,7 +89,8 @@ def step_plain(env, n):
           JOIN customer ON customer.k = g %% %(customers)s
          CROSS JOIN LATERAL (
                SELECT now() at time zone 'UTC'
-                      - ((g::bigint * 7919) %% (3 * 365 * 86400)) * interval '1 second' AS d
+                      - ((g::bigint * 7919) %% (3 * 365 * 86400))
+                        * interval '1 second' AS d
          ) date_
         """,
         {"n": n, "note": note, "author": author, "customers": CUSTOMERS},
@@ -165,7 +166,8 @@ def step_dialog(env, n):
                         ELSE 2 + g %% (%(customers)s - 2) END AS k,
                    g %% 5 < 2 AS for_customer,
                    now() at time zone 'UTC'
-                       - ((g::bigint * 7919) %% (3 * 365 * 86400)) * interval '1 second' AS d
+                       - ((g::bigint * 7919) %% (3 * 365 * 86400))
+                        * interval '1 second' AS d
               FROM generate_series(1, %(n)s) g
         )
         INSERT INTO mail_message (
