@@ -127,6 +127,16 @@ class DialogCase(MailCommon):
         message_id = record.with_user(user).dialog_post(body, **kwargs)
         return self.env["mail.message"].browse(message_id)
 
+    def count_queries(self, operation):
+        """Queries ``operation`` runs from an empty record cache, writes
+        flushed (exact counts, never time)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        operation()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
     def sent_emails_to(self, email):
         return [
             mail for mail in self._mails if any(email in to for to in mail["email_to"])

@@ -49,14 +49,6 @@ def odoo_without_the_module():
 
 
 class TestPlainMessagesCostNothing(DialogCase):
-    def count_queries(self, operation):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        operation()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def assertSameCost(self, operation):
         """Each variant runs until its count is stable (Odoo's caches warm),
         then both counts must be equal."""

@@ -11,14 +11,6 @@ from .common import DialogCase, needs_sale
 
 
 class TestQueryCounts(DialogCase):
-    def count_queries(self, operation):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.env.cr.sql_log_count
-        operation()
-        self.env.flush_all()
-        return self.env.cr.sql_log_count - before
-
     def view_specification(self, xmlid):
         """What the web client asks for when it opens the view."""
         Message = self.env["mail.message"]

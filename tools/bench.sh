@@ -20,10 +20,7 @@ ODOO_PID=""
 
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
-    if [ -n "$ODOO_PID" ]; then
-        kill "$ODOO_PID" 2>/dev/null || true
-        wait "$ODOO_PID" 2>/dev/null || true
-    fi
+    stop_process "$ODOO_PID"
     if [ -n "${BENCH_KEEP:-}" ]; then
         say "BENCH_KEEP is set: the database $DB stays (drop it with: dropdb $DB)"
     else
@@ -47,20 +44,13 @@ INSTALL_SECONDS=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b
 step "Installed in $INSTALL_SECONDS s. Generating $N dialog messages"
 "${BENCH[@]}" dialog "$N"
 
-HTTP=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+HTTP=$(free_port 0)
 step "Starting Odoo on 127.0.0.1:$HTTP for the HTTP rows"
 "${ODOO[@]}" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$HTTP" \
     --max-cron-threads=0 --log-level=warn --logfile="$WORK_DIR/odoo.log" \
     >"$WORK_DIR/odoo.stderr" 2>&1 &
 ODOO_PID=$!
-for _ in $(seq 120); do
-    kill -0 "$ODOO_PID" 2>/dev/null || die "Odoo stopped; see $WORK_DIR/odoo.log"
-    if "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-        "http://127.0.0.1:$HTTP/web/webclient/version_info" 2>/dev/null; then
-        break
-    fi
-    sleep 0.5
-done
+wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP/web/webclient/version_info" "$WORK_DIR/odoo.log"
 
 step "Measuring"
 "${BENCH[@]}" measure "http://127.0.0.1:$HTTP" "$INSTALL_SECONDS" "$WORK_DIR/plans.log" \

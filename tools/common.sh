@@ -47,3 +47,34 @@ list_db = False
 CONF
     printf '%s\n' "$conf"
 }
+
+# stop_process PID: SIGTERM, then SIGKILL after 15 s.
+stop_process() {
+    local pid="$1" _
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 30); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# wait_for_odoo PID URL LOG: until the server answers URL (at most 2 minutes).
+wait_for_odoo() {
+    local pid="$1" url="$2" log="$3" _
+    for _ in $(seq 240); do
+        kill -0 "$pid" 2>/dev/null || die "Odoo stopped; see $log"
+        "$VENV_DIR/bin/python" -c \
+            "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+            "$url" 2>/dev/null && return 0
+        sleep 0.5
+    done
+    die "Odoo did not answer $url within 2 minutes; see $log"
+}
+
+# free_port WANTED: WANTED if nothing listens there on loopback, else any free port.
+free_port() {
+    "$VENV_DIR/bin/python" "$REPO_ROOT/tools/run_helpers.py" free-port "$1"
+}

@@ -14,19 +14,6 @@ MAIL_DIR="${MAIL_DIR:-$CACHE_DIR/mails}"
 ODOO_PID=""
 SINK_PID=""
 
-# shellcheck disable=SC2317  # called by cleanup
-stop_process() {  # PID: SIGTERM, then SIGKILL after 15 s
-    local pid="$1" _
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || return 0
-    for _ in $(seq 30); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
-    done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     stop_process "$ODOO_PID"
@@ -36,7 +23,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The SMTP sink: MAIL_SINK_PORT (2525) if it is free, else any free port.
-SMTP_PORT="$("$PY" "$REPO_ROOT/tools/run_helpers.py" free-port "${MAIL_SINK_PORT:-2525}")"
+SMTP_PORT="$(free_port "${MAIL_SINK_PORT:-2525}")"
 mkdir -p "$MAIL_DIR"
 "$PY" "$REPO_ROOT/tools/mail_sink.py" "$MAIL_DIR" "$SMTP_PORT" >"$CACHE_DIR/mail-sink.log" 2>&1 &
 SINK_PID=$!

@@ -19,31 +19,19 @@ pg_admin exists "$DB_NAME" || die "No database $DB_NAME: run 'make run' once fir
 
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
-    local _
-    [ -n "$ODOO_PID" ] || return 0
-    kill "$ODOO_PID" 2>/dev/null || return 0
-    for _ in $(seq 30); do
-        kill -0 "$ODOO_PID" 2>/dev/null || break
-        sleep 0.5
-    done
-    kill -9 "$ODOO_PID" 2>/dev/null || true
+    stop_process "$ODOO_PID"
 }
 trap cleanup EXIT
 
-PORT="$("$PY" "$REPO_ROOT/tools/run_helpers.py" free-port "${SCREENSHOT_PORT:-18469}")"
-GEVENT="$("$PY" "$REPO_ROOT/tools/run_helpers.py" free-port 18472)"
+PORT="$(free_port "${SCREENSHOT_PORT:-18469}")"
+GEVENT="$(free_port 18472)"
 say "Starting Odoo on 127.0.0.1:$PORT against $DB_NAME (log: $LOG)"
 "$PY" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$DB_NAME" --db-filter="^$DB_NAME\$" \
     --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port="$GEVENT" \
     --max-cron-threads=0 --log-level=warn --logfile="$LOG" &
 ODOO_PID=$!
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 240); do
-    kill -0 "$ODOO_PID" 2>/dev/null || die "Odoo stopped; see $LOG"
-    "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-        "$BASE/web/login" 2>/dev/null && break
-    sleep 0.5
-done
+wait_for_odoo "$ODOO_PID" "$BASE/web/login" "$LOG"
 
 say "Taking the screenshots"
 "$PY" "$REPO_ROOT/tools/screenshots.py" "$BASE" "$DB_NAME" "$OUT_DIR" "$MAIL_DIR"

@@ -17,36 +17,6 @@ START=$SECONDS
 ODOO_PID=""
 SINK_PID=""
 
-# A free loopback port: the wanted one if nothing listens there, else any.
-free_port() {
-    "$PY" - "$1" <<'PY'
-import socket
-import sys
-
-for port in (int(sys.argv[1]), 0):
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        print(sock.getsockname()[1])
-        break
-PY
-}
-
-# shellcheck disable=SC2317  # called by cleanup
-stop_process() {  # PID: SIGTERM, then SIGKILL after 10 s
-    local pid="$1" _
-    [ -n "$pid" ] || return 0
-    kill "$pid" 2>/dev/null || return 0
-    for _ in $(seq 20); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
-    done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     stop_process "$ODOO_PID"
@@ -75,14 +45,7 @@ SINK_PID=$!
     >"$WORK_DIR/odoo.stderr" 2>&1 &
 ODOO_PID=$!
 
-for _ in $(seq 120); do
-    kill -0 "$ODOO_PID" 2>/dev/null || die "Odoo stopped; see $WORK_DIR/odoo.log"
-    if "$PY" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" \
-        "http://127.0.0.1:$HTTP/web/webclient/version_info" 2>/dev/null; then
-        break
-    fi
-    sleep 0.5
-done
+wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP/web/webclient/version_info" "$WORK_DIR/odoo.log"
 
 rc=0
 timeout 600 "$PY" "$REPO_ROOT/tools/stress.py" "http://127.0.0.1:$HTTP" "$DB" \

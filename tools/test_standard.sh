@@ -11,7 +11,7 @@ prepare_odoo
 TEST_DB="${MODULE_NAME}_standard_$(date +%s)_$$"
 LOG="$CACHE_DIR/test-standard-$CHECKOUT_ID.log"
 ODOO=("$VENV_DIR/bin/python" "$ODOO_DIR/odoo-bin" -c "$CONF" -d "$TEST_DB")
-PORT="$("$VENV_DIR/bin/python" "$REPO_ROOT/tools/run_helpers.py" free-port 18269)"
+PORT="$(free_port 18269)"
 
 trap 'drop_database "$TEST_DB"' EXIT
 
