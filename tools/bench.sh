@@ -50,7 +50,7 @@ step "Starting Odoo on 127.0.0.1:$HTTP for the HTTP rows"
     --max-cron-threads=0 --log-level=warn --logfile="$WORK_DIR/odoo.log" \
     >"$WORK_DIR/odoo.stderr" 2>&1 &
 ODOO_PID=$!
-wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP/web/webclient/version_info" "$WORK_DIR/odoo.log"
+wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP" "$WORK_DIR/odoo.log"
 
 step "Measuring"
 "${BENCH[@]}" measure "http://127.0.0.1:$HTTP" "$INSTALL_SECONDS" "$WORK_DIR/plans.log" \

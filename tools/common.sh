@@ -61,9 +61,10 @@ stop_process() {
     wait "$pid" 2>/dev/null || true
 }
 
-# wait_for_odoo PID URL LOG: until the server answers URL (at most 2 minutes).
+# wait_for_odoo PID BASE_URL LOG: until the server at BASE_URL answers its
+# health check (at most 2 minutes).
 wait_for_odoo() {
-    local pid="$1" url="$2" log="$3" _
+    local pid="$1" url="$2/web/health" log="$3" _
     for _ in $(seq 240); do
         kill -0 "$pid" 2>/dev/null || die "Odoo stopped; see $log"
         "$VENV_DIR/bin/python" -c \

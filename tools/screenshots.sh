@@ -31,7 +31,7 @@ say "Starting Odoo on 127.0.0.1:$PORT against $DB_NAME (log: $LOG)"
     --max-cron-threads=0 --log-level=warn --logfile="$LOG" &
 ODOO_PID=$!
 BASE="http://127.0.0.1:$PORT"
-wait_for_odoo "$ODOO_PID" "$BASE/web/login" "$LOG"
+wait_for_odoo "$ODOO_PID" "$BASE" "$LOG"
 
 say "Taking the screenshots"
 "$PY" "$REPO_ROOT/tools/screenshots.py" "$BASE" "$DB_NAME" "$OUT_DIR" "$MAIL_DIR"

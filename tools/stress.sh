@@ -45,7 +45,7 @@ SINK_PID=$!
     >"$WORK_DIR/odoo.stderr" 2>&1 &
 ODOO_PID=$!
 
-wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP/web/webclient/version_info" "$WORK_DIR/odoo.log"
+wait_for_odoo "$ODOO_PID" "http://127.0.0.1:$HTTP" "$WORK_DIR/odoo.log"
 
 rc=0
 timeout 600 "$PY" "$REPO_ROOT/tools/stress.py" "http://127.0.0.1:$HTTP" "$DB" \
