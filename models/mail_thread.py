@@ -181,8 +181,13 @@ class MailThread(models.AbstractModel):
             if message.dialog_delivery == "content"
             else "customer_dialog.mail_template_dialog_notice"
         )
-        template = self.env["mail.template"].browse(
-            self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid)
+        # sudo: the email is the system's, like the delivery itself below;
+        # rendered as the system, it neither depends on what the author may
+        # read nor pays for the template's checks of a restricted user
+        template = (
+            self.env["mail.template"]
+            .sudo()
+            .browse(self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid))
         )
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
             message.id

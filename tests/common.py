@@ -1,4 +1,5 @@
 import functools
+import json
 from unittest import SkipTest
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
@@ -107,6 +108,18 @@ class DialogCase(MailCommon):
         cls.topic_contract = cls.env.ref("customer_dialog.topic_contract_change")
 
     @classmethod
+    def _employee(cls, login, name, email=False):
+        """A plain employee (Customer Dialog user through base.group_user)."""
+        return cls.env["res.users"].create(
+            {
+                "name": name,
+                "login": login,
+                "email": email,
+                "groups_id": [(6, 0, cls.env.ref("base.group_user").ids)],
+            }
+        )
+
+    @classmethod
     def _portal_user(cls, partner, login):
         return (
             cls.env["res.users"]
@@ -126,6 +139,47 @@ class DialogCase(MailCommon):
         user = user or self.user_employee
         message_id = record.with_user(user).dialog_post(body, **kwargs)
         return self.env["mail.message"].browse(message_id)
+
+    def upload(self, name, raw, user=None):
+        """A file ``user`` (default: the employee) uploaded in the composer
+        and not posted yet."""
+        return (
+            self.env["ir.attachment"]
+            .with_user(user or self.user_employee)
+            .create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "res_model": "customer_dialog.composer",
+                    "res_id": 0,
+                }
+            )
+        )
+
+    def jsonrpc_execute(self, uid, password, model, method, args, kwargs):
+        """``execute_kw`` over /jsonrpc (in an HttpCase); the HTTP response."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    uid,
+                    password,
+                    model,
+                    method,
+                    args,
+                    kwargs,
+                ],
+            },
+        }
+        return self.url_open(
+            "/jsonrpc",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
 
     def count_queries(self, operation):
         """Queries ``operation`` runs from an empty record cache, writes

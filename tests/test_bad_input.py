@@ -2,7 +2,6 @@
 normal page — never a traceback, an HTTP 500, database error text or a
 message stored half-way."""
 
-import json
 import re
 import xmlrpc.client
 from urllib.parse import quote
@@ -151,27 +150,13 @@ class TestBadInputRpc(HttpCase, BadInputCase):
         )
 
     def jsonrpc_post(self, body, kwargs):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    self.user_employee.id,
-                    "employee",
-                    "res.partner",
-                    "dialog_post",
-                    [[self.customer.id], body],
-                    kwargs,
-                ],
-            },
-        }
-        return self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
+        return self.jsonrpc_execute(
+            self.user_employee.id,
+            "employee",
+            "res.partner",
+            "dialog_post",
+            [[self.customer.id], body],
+            kwargs,
         )
 
     def marshallable(self, cases):

@@ -1,5 +1,3 @@
-import base64
-
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 
@@ -85,18 +83,7 @@ class TestComposer(DialogCase):
         self.assertEqual(message.dialog_visibility, "internal")
 
     def test_attachments_uploaded_in_composer(self):
-        attachment = (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "brief.pdf",
-                    "datas": base64.b64encode(b"%PDF letter"),
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
-        )
+        attachment = self.upload("brief.pdf", b"%PDF letter")
         with self.mock_mail_gateway():
             form = self._form(
                 default_res_model="res.partner",

@@ -1,4 +1,3 @@
-import base64
 from unittest.mock import patch
 
 from .common import DialogCase, needs_sale
@@ -19,20 +18,6 @@ class TestDeliveryRules(DialogCase):
         )
         cls.order_no_email = cls.env["sale.order"].create(
             {"partner_id": cls.customer_no_email.id}
-        )
-
-    def _attachment(self, name="vertrag.pdf"):
-        return (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": name,
-                    "datas": base64.b64encode(b"%PDF-1.4 contract"),
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
         )
 
     def assertNoEmailCarries(self, text):
@@ -99,7 +84,7 @@ class TestDeliveryRules(DialogCase):
     def test_customer_without_portal_gets_content(self):
         for record in (self.customer_no_portal, self.order_no_portal):
             with self.subTest(record=record._name), self.mock_mail_gateway():
-                attachment = self._attachment()
+                attachment = self.upload("vertrag.pdf", b"%PDF-1.4 contract")
                 message = self.post(
                     record,
                     SECRET,
@@ -146,7 +131,7 @@ class TestDeliveryRules(DialogCase):
                     visibility="customer",
                     subject="Kündigung Ihres Vertrags",
                     contact_id=self.contact.id,
-                    attachment_ids=self._attachment().ids,
+                    attachment_ids=self.upload("vertrag.pdf", b"%PDF-1.4 contract").ids,
                 )
                 self.assertEqual(message.dialog_delivery, "notice")
                 self.assertEqual(message.dialog_delivery_state, "sent")

@@ -13,18 +13,7 @@ FILE_TEXT = b"%PDF-1.4 Befund"
 class ErasureCase(DialogCase):
     def setUp(self):
         super().setUp()
-        self.attachment = (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "befund.pdf",
-                    "raw": FILE_TEXT,
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
-        )
+        self.attachment = self.upload("befund.pdf", FILE_TEXT)
         with self.mock_mail_gateway():
             # delivered with its content to the customer: locked for users
             self.delivered = self.post(

@@ -13,18 +13,7 @@ REPORT = "customer_dialog.action_report_customer_file"
 class ExportCase(DialogCase):
     def setUp(self):
         super().setUp()
-        self.attachment = (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "angebot.pdf",
-                    "raw": b"%PDF-1.4 Angebot",
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
-        )
+        self.attachment = self.upload("angebot.pdf", b"%PDF-1.4 Angebot")
         with self.mock_mail_gateway():
             self.published = self.post(
                 self.order,

@@ -10,13 +10,8 @@ class TestMessageSecurity(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_employee_2 = cls.env["res.users"].create(
-            {
-                "name": "Erwin Zweiter",
-                "login": "employee_2",
-                "email": "erwin@test.example.com",
-                "groups_id": [(6, 0, cls.env.ref("base.group_user").ids)],
-            }
+        cls.user_employee_2 = cls._employee(
+            "employee_2", "Erwin Zweiter", "erwin@test.example.com"
         )
 
     def setUp(self):
@@ -229,18 +224,7 @@ class TestMessageIntegrity(DialogCase):
 
     def setUp(self):
         super().setUp()
-        self.attachment = (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": "vertrag.pdf",
-                    "raw": b"%PDF contract",
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
-        )
+        self.attachment = self.upload("vertrag.pdf", b"%PDF contract")
         with self.mock_mail_gateway():
             self.delivered = self.post(
                 self.order,

@@ -11,8 +11,8 @@ from .common import DialogCase, needs_sale
 class PortalCase(HttpCase, DialogCase):
     def setUp(self):
         super().setUp()
-        self.attachment = self._upload("vertrag.pdf", b"%PDF-1.4 Vertrag")
-        self.internal_attachment = self._upload("intern.pdf", b"%PDF-1.4 geheim")
+        self.attachment = self.upload("vertrag.pdf", b"%PDF-1.4 Vertrag")
+        self.internal_attachment = self.upload("intern.pdf", b"%PDF-1.4 geheim")
         with self.mock_mail_gateway():
             self.published = self.post(
                 self.customer,
@@ -49,20 +49,6 @@ class PortalCase(HttpCase, DialogCase):
                 subject="Fremde Nachricht",
                 contact_id=self.other_contact.id,
             )
-
-    def _upload(self, name, raw):
-        return (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": name,
-                    "raw": raw,
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
-        )
 
     def _csrf_token(self, url):
         page = self.url_open(url).text

@@ -9,39 +9,21 @@ from .common import DialogCase, needs_sale
 SECRET = "Geheim: Kunde steht auf der Sperrliste"
 SUBJECT = "Interne Bonitätsprüfung"
 PUBLIC = "Ihr Vertrag wurde verlängert"
+SECRET_FILE = b"%PDF-1.4 geheim"
 
 
 class PrivacyCase(DialogCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user_follower = cls.env["res.users"].create(
-            {
-                "name": "Fritz Follower",
-                "login": "fritz.follower",
-                "email": "fritz@test.example.com",
-                "groups_id": [(6, 0, cls.env.ref("base.group_user").ids)],
-            }
+        cls.user_follower = cls._employee(
+            "fritz.follower", "Fritz Follower", "fritz@test.example.com"
         )
         cls.all_subtypes = cls.env["mail.message.subtype"].search([])
 
     def follow_everything(self, record, partners):
         record.sudo().message_subscribe(
             partner_ids=partners.ids, subtype_ids=self.all_subtypes.ids
-        )
-
-    def attachment(self, name="geheim.pdf"):
-        return (
-            self.env["ir.attachment"]
-            .with_user(self.user_employee)
-            .create(
-                {
-                    "name": name,
-                    "raw": b"%PDF-1.4 geheim",
-                    "res_model": "customer_dialog.composer",
-                    "res_id": 0,
-                }
-            )
         )
 
     def sent_mails(self):
@@ -98,7 +80,7 @@ class TestFollowerMatrix(PrivacyCase):
                             visibility=visibility,
                             direction=direction,
                             send_content=send_content,
-                            attachment_ids=self.attachment().ids,
+                            attachment_ids=self.upload("geheim.pdf", SECRET_FILE).ids,
                         )
                         self.assertEqual(message.dialog_delivery, expected)
                         sent = self.sent_mails()
@@ -234,7 +216,7 @@ class TestShareUserRule(PrivacyCase):
                 SECRET,
                 subject=SUBJECT,
                 follow_up_date="2030-01-01",
-                attachment_ids=self.attachment("intern-bonitaet.pdf").ids,
+                attachment_ids=self.upload("intern-bonitaet.pdf", SECRET_FILE).ids,
             )
             self.published = self.post(
                 self.order,
@@ -526,7 +508,7 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                 SECRET,
                 subject=SUBJECT,
                 follow_up_date="2030-01-01",
-                attachment_ids=self.attachment("intern-bonitaet.pdf").ids,
+                attachment_ids=self.upload("intern-bonitaet.pdf", SECRET_FILE).ids,
             )
         self.order._portal_ensure_token()
         for login in (None, "olga.portal"):
@@ -562,7 +544,7 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                 self.order,
                 SECRET,
                 subject=SUBJECT,
-                attachment_ids=self.attachment("intern-bonitaet.pdf").ids,
+                attachment_ids=self.upload("intern-bonitaet.pdf", SECRET_FILE).ids,
             )
             self.post(self.order, PUBLIC, visibility="customer", send_content=True)
         attachment = internal.attachment_ids

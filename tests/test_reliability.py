@@ -57,13 +57,7 @@ class TestBounces(DialogCase):
     def setUpClass(cls):
         super().setUpClass()
         # the user odoo-mailgate.py logs in with: an employee, not the author
-        cls.user_mailgate = cls.env["res.users"].create(
-            {
-                "name": "Mail Gateway",
-                "login": "mailgate",
-                "groups_id": [(6, 0, cls.env.ref("base.group_user").ids)],
-            }
-        )
+        cls.user_mailgate = cls._employee("mailgate", "Mail Gateway")
 
     def bounce(self, message, gateway_user):
         # the email's Message-Id is its mail.message's (mail.mail _inherits it)

@@ -1,4 +1,3 @@
-import json
 import xmlrpc.client
 
 from odoo.tests import HttpCase, tagged
@@ -91,27 +90,13 @@ class TestRpc(HttpCase, DialogCase):
         self.assertIn("not a valid channel", error.exception.faultString)
 
     def test_dialog_post_over_jsonrpc(self):
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    self.user_employee.id,
-                    "employee",
-                    "res.partner",
-                    "dialog_post",
-                    [[self.customer.id], "Notiz aus dem Webshop"],
-                    {"channel": "other"},
-                ],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(payload),
-            headers={"Content-Type": "application/json"},
+        response = self.jsonrpc_execute(
+            self.user_employee.id,
+            "employee",
+            "res.partner",
+            "dialog_post",
+            [[self.customer.id], "Notiz aus dem Webshop"],
+            {"channel": "other"},
         ).json()
         message = self.env["mail.message"].browse(response["result"])
         self.assertEqual(message.dialog_visibility, "internal")

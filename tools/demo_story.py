@@ -39,6 +39,122 @@ REJECTED = re.compile(
 )
 
 
+# The story's own customers: (attribute, xml id, attribute of the parent
+# company or None for a company or private customer in Germany, values); all
+# speak the database's German.
+PARTNERS = [
+    (
+        "linde",
+        "partner_linde",
+        None,
+        {
+            "name": "Gasthaus Zur Linde",
+            "is_company": True,
+            "street": "Neckarhalde 22",
+            "zip": "72070",
+            "city": "Tübingen",
+            "email": "info@gasthaus-linde.example.com",
+            "phone": "+49 7071 55012",
+        },
+    ),
+    (
+        "brandt",
+        "partner_linde_brandt",
+        "linde",
+        {
+            "name": "Thomas Brandt",
+            "function": "Wirt",
+            "email": "thomas.brandt@gasthaus-linde.example.com",
+        },
+    ),
+    (
+        "lehmann",
+        "partner_lehmann",
+        None,
+        {
+            "name": "Markus Lehmann",
+            "street": "Gartenstraße 5",
+            "zip": "80331",
+            "city": "München",
+            "email": "markus.lehmann@example.com",
+            "mobile": "+49 151 2345678",
+        },
+    ),
+    (
+        "mueller",
+        "partner_mueller",
+        None,
+        {
+            "name": "Metallbau Müller GmbH",
+            "is_company": True,
+            "street": "Industriestraße 18",
+            "zip": "89073",
+            "city": "Ulm",
+            "email": "info@metallbau-mueller.example.com",
+            "phone": "+49 731 778899",
+        },
+    ),
+    (
+        "stefan",
+        "partner_mueller_stefan",
+        "mueller",
+        {
+            "name": "Stefan Müller",
+            "function": "Einkauf",
+            # an address that no longer exists: the mail server refuses it
+            "email": "stefan.mueller@metallbau-mueller.invalid",
+        },
+    ),
+]
+
+
+# (attribute, xml id, name, price, type) of what the demo customers buy
+PRODUCTS = [
+    (
+        "p_abschluss",
+        "product_jahresabschluss",
+        "Jahresabschluss 2025 (Pauschale)",
+        2400.0,
+        "service",
+    ),
+    (
+        "p_lohn",
+        "product_lohnbuchhaltung",
+        "Lohnbuchhaltung (monatlich)",
+        180.0,
+        "service",
+    ),
+    (
+        "p_broetchen",
+        "product_broetchen",
+        "Brötchenlieferung Großkunde (Woche)",
+        320.0,
+        "consu",
+    ),
+    (
+        "p_mitglied",
+        "product_mitgliedschaft",
+        "Premium-Mitgliedschaft (12 Monate)",
+        599.0,
+        "service",
+    ),
+    (
+        "p_catering",
+        "product_catering",
+        "Catering-Paket Sommerfest (pro Gast)",
+        39.5,
+        "service",
+    ),
+    (
+        "p_traeger",
+        "product_stahltraeger",
+        "Stahlträger HEB 200 (laufender Meter)",
+        89.0,
+        "consu",
+    ),
+]
+
+
 class Story:
     def __init__(self, env):
         self.env = env
@@ -167,73 +283,13 @@ class Story:
             ),
         )
         de = env.ref("base.de").id
-        self.linde = self.ensure(
-            "partner_linde",
-            "res.partner",
-            {
-                "name": "Gasthaus Zur Linde",
-                "is_company": True,
-                "street": "Neckarhalde 22",
-                "zip": "72070",
-                "city": "Tübingen",
-                "country_id": de,
-                "email": "info@gasthaus-linde.example.com",
-                "phone": "+49 7071 55012",
-                "lang": lang,
-            },
-        )
-        self.brandt = self.ensure(
-            "partner_linde_brandt",
-            "res.partner",
-            {
-                "name": "Thomas Brandt",
-                "parent_id": self.linde.id,
-                "function": "Wirt",
-                "email": "thomas.brandt@gasthaus-linde.example.com",
-                "lang": lang,
-            },
-        )
-        self.lehmann = self.ensure(
-            "partner_lehmann",
-            "res.partner",
-            {
-                "name": "Markus Lehmann",
-                "street": "Gartenstraße 5",
-                "zip": "80331",
-                "city": "München",
-                "country_id": de,
-                "email": "markus.lehmann@example.com",
-                "mobile": "+49 151 2345678",
-                "lang": lang,
-            },
-        )
-        self.mueller = self.ensure(
-            "partner_mueller",
-            "res.partner",
-            {
-                "name": "Metallbau Müller GmbH",
-                "is_company": True,
-                "street": "Industriestraße 18",
-                "zip": "89073",
-                "city": "Ulm",
-                "country_id": de,
-                "email": "info@metallbau-mueller.example.com",
-                "phone": "+49 731 778899",
-                "lang": lang,
-            },
-        )
-        self.stefan = self.ensure(
-            "partner_mueller_stefan",
-            "res.partner",
-            {
-                "name": "Stefan Müller",
-                "parent_id": self.mueller.id,
-                "function": "Einkauf",
-                # an address that no longer exists: the mail server refuses it
-                "email": "stefan.mueller@metallbau-mueller.invalid",
-                "lang": lang,
-            },
-        )
+        for attribute, name, parent, values in PARTNERS:
+            values = {**values, "lang": lang}
+            if parent:
+                values["parent_id"] = getattr(self, parent).id
+            else:
+                values["country_id"] = de
+            setattr(self, attribute, self.ensure(name, "res.partner", values))
         # the module's demo customers (demo/*.xml) and their portal users
         self.schneider = env.ref(f"{CD}.partner_demo_schneider")
         self.petra = env.ref(f"{CD}.partner_demo_petra_schneider")
@@ -255,43 +311,14 @@ class Story:
         ).write({"tz": "Europe/Berlin"})
 
     def setup_products(self):
-        def product(name, values):
-            return self.ensure(
-                name, "product.product", {"sale_ok": True, "type": "service", **values}
-            )
-
-        self.p_abschluss = product(
-            "product_jahresabschluss",
-            {"name": "Jahresabschluss 2025 (Pauschale)", "list_price": 2400.0},
-        )
-        self.p_lohn = product(
-            "product_lohnbuchhaltung",
-            {"name": "Lohnbuchhaltung (monatlich)", "list_price": 180.0},
-        )
-        self.p_broetchen = product(
-            "product_broetchen",
-            {
-                "name": "Brötchenlieferung Großkunde (Woche)",
-                "list_price": 320.0,
-                "type": "consu",
-            },
-        )
-        self.p_mitglied = product(
-            "product_mitgliedschaft",
-            {"name": "Premium-Mitgliedschaft (12 Monate)", "list_price": 599.0},
-        )
-        self.p_catering = product(
-            "product_catering",
-            {"name": "Catering-Paket Sommerfest (pro Gast)", "list_price": 39.5},
-        )
-        self.p_traeger = product(
-            "product_stahltraeger",
-            {
-                "name": "Stahlträger HEB 200 (laufender Meter)",
-                "list_price": 89.0,
-                "type": "consu",
-            },
-        )
+        for attribute, name, product_name, price, kind in PRODUCTS:
+            values = {
+                "name": product_name,
+                "list_price": price,
+                "type": kind,
+                "sale_ok": True,
+            }
+            setattr(self, attribute, self.ensure(name, "product.product", values))
 
     def order(self, name, partner, days, lines, confirm=True):
         order = self.ref(name)
