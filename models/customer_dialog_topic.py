@@ -1,4 +1,5 @@
 import threading
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -186,24 +187,18 @@ class CustomerDialogTopic(models.Model):
             lambda m: m.dialog_topic_id.retention_action == "archive"
         )
         to_delete = messages - to_archive
-        counts = {
-            customer: (
-                len(
-                    to_archive.filtered(lambda m, c=customer: m.dialog_partner_id == c)
-                ),
-                len(to_delete.filtered(lambda m, c=customer: m.dialog_partner_id == c)),
-            )
-            for customer in messages.dialog_partner_id
-        }
+        archived = Counter(m.dialog_partner_id.id for m in to_archive)
+        deleted = Counter(m.dialog_partner_id.id for m in to_delete)
+        customers = messages.dialog_partner_id
         to_archive.write({"dialog_archived": True})
         self._retention_delete(to_delete)
-        for customer, (archived, deleted) in counts.items():
+        for customer in customers:
             customer._dialog_log_note(
                 self.env._(
                     "Retention period over: %(archived)s dialog messages "
                     "archived, %(deleted)s deleted.",
-                    archived=archived,
-                    deleted=deleted,
+                    archived=archived[customer.id],
+                    deleted=deleted[customer.id],
                 )
             )
 
