@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # What a write may not change on a file that went to a customer.
 CONTENT_FIELDS = {
@@ -16,6 +16,34 @@ CONTENT_FIELDS = {
 
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
+
+    def _dialog_message_files(self):
+        """The files of ``self`` that belong to a dialog message (its own
+        files, ``res_model`` mail.message): who may read, change or delete
+        them is decided by the message's rules."""
+        owned = self.sudo().filtered(
+            lambda a: a.res_model == "mail.message" and a.res_id
+        )
+        if not owned:
+            return self.browse()
+        dialog_ids = set(
+            self.env["mail.message"]
+            .sudo()
+            .browse(set(owned.mapped("res_id")))
+            .exists()
+            .filtered("dialog_visibility")
+            .ids
+        )
+        return self.browse(a.id for a in owned if a.res_id in dialog_ids)
+
+    def _dialog_check_customer_change(self):
+        """Customers never change or delete the files of dialog messages,
+        also not through Odoo's controllers that act in sudo for the author
+        of a message (e.g. /mail/attachment/delete with a document token)."""
+        if not self.env.user._is_internal() and self._dialog_message_files():
+            raise AccessError(
+                self.env._("Customers cannot change the files of dialog messages.")
+            )
 
     def _dialog_delivered_message(self):
         return (
@@ -41,12 +69,34 @@ class IrAttachment(models.Model):
                 )
             )
 
+    def validate_access(self, access_token):
+        """The access token of a dialog message's file (Odoo's portal chatter
+        hands them out) opens it only for a logged-in user who may read the
+        message: never without the login, and no longer once the message is
+        unpublished or made internal."""
+        if access_token and self._dialog_message_files():
+            message = self.env["mail.message"].browse(self.sudo().res_id)
+            if self.env.user._is_public() or not message.has_access("read"):
+                raise AccessError(
+                    self.env._("This file is only shown after logging in.")
+                )
+        return super().validate_access(access_token)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        attachments = super().create(vals_list)
+        attachments._dialog_check_customer_change()
+        return attachments
+
     def write(self, vals):
-        if not self.env.su and set(vals) & CONTENT_FIELDS:
-            self._dialog_check_not_delivered()
+        if set(vals) & CONTENT_FIELDS:
+            self._dialog_check_customer_change()
+            if not self.env.su:
+                self._dialog_check_not_delivered()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered_dialog_file(self):
+        self._dialog_check_customer_change()
         if not self.env.su:
             self._dialog_check_not_delivered()

@@ -26,8 +26,8 @@ SELECTION_FIELDS = [
     "dialog_delivery",
 ]
 # What the author or a dialog manager may change on a dialog message; every
-# other dialog field (customer, delivery, conversation, ...) and the author and
-# document are set by dialog_post, the portal and the mail gateway only.
+# other field (customer, delivery, conversation, author, document, routing and
+# Odoo's markers) is set by dialog_post, the portal and the mail gateway only.
 USER_EDITABLE_FIELDS = {
     "body",
     "subject",
@@ -42,7 +42,6 @@ USER_EDITABLE_FIELDS = {
     "dialog_follow_up_date",
     "dialog_archived",
 }
-SYSTEM_FIELDS = {"author_id", "model", "res_id", "message_type"}
 # What nobody changes any more once the message went to the customer.
 LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
@@ -702,19 +701,19 @@ class MailMessage(models.Model):
             )
 
     def _dialog_check_write(self, vals):
-        """Rights and integrity of a write by a user (not the system)."""
+        """Rights and integrity of a write by a user (not the system): dialog
+        fields are set by dialog_post only; on a dialog message a customer
+        changes nothing and an employee only USER_EDITABLE_FIELDS (not its
+        routing, recipients, author or Odoo's markers such as is_internal)."""
         changed = set(vals)
-        dialog_fields = {fname for fname in self._fields if fname.startswith("dialog_")}
-        if not changed & (dialog_fields | USER_EDITABLE_FIELDS | SYSTEM_FIELDS):
-            return
         dialog_messages = self.filtered("dialog_visibility")
-        if changed & dialog_fields and self - dialog_messages:
+        if self - dialog_messages and any(f.startswith("dialog_") for f in changed):
             raise UserError(self._dialog_post_only_message())
         if not dialog_messages:
             return
         if not self.env.user._is_internal():
             raise AccessError(self.env._("Customers cannot change dialog messages."))
-        system = changed & ((dialog_fields - USER_EDITABLE_FIELDS) | SYSTEM_FIELDS)
+        system = changed - USER_EDITABLE_FIELDS
         if system:
             raise AccessError(
                 self.env._(
@@ -898,6 +897,8 @@ class MailMessage(models.Model):
     def action_dialog_answer(self):
         """The composer, prefilled to answer this message in its conversation."""
         self.ensure_one()
+        # callable over RPC with any id: what it tells needs read access
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_dialog.customer_dialog_composer_action"
         )
@@ -934,6 +935,8 @@ class MailMessage(models.Model):
         """Open Odoo's resend wizard on the delivery email, where the address
         can be corrected before sending again."""
         self.ensure_one()
+        # callable over RPC with any id: what it tells needs read access
+        self.check_access("read")
         if (
             self.dialog_delivery_state != "failed"
             or not self.dialog_delivery_message_id
@@ -953,6 +956,8 @@ class MailMessage(models.Model):
 
     def action_dialog_open_reference(self):
         self.ensure_one()
+        # callable over RPC with any id: what it tells needs read access
+        self.check_access("read")
         record = self._dialog_thread()
         if record is None:
             raise UserError(self.env._("The reference object no longer exists."))

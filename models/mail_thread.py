@@ -242,15 +242,15 @@ class MailThread(models.AbstractModel):
     def _dialog_post_portal_reply(self, conversation, author, body, uploads):
         """Store a customer's portal answer to ``conversation`` (called in
         sudo by the portal after its access checks) and notify the
-        responsible employee, else the author of the conversation."""
+        responsible employee, else the author of the conversation, else the
+        customer's salesperson: the first of them who still works here."""
         self.ensure_one()
         customer = conversation.dialog_partner_id
         responsible = (
             conversation.dialog_user_id
-            or (
-                conversation.author_id.user_ids.filtered(lambda u: u._is_internal())[:1]
-            )
-        )
+            | conversation.author_id.user_ids
+            | customer.user_id
+        ).filtered(lambda user: user.active and user._is_internal())[:1]
         subject = conversation.subject and self.env._(
             "Re: %(subject)s", subject=conversation.subject
         )
@@ -282,7 +282,7 @@ class MailThread(models.AbstractModel):
             dialog_direction="incoming",
             dialog_topic_id=conversation.dialog_topic_id.id,
             dialog_user_id=conversation.dialog_user_id.id,
-            dialog_follow_up_date=responsible and fields.Date.context_today(self),
+            dialog_follow_up_date=bool(responsible) and fields.Date.context_today(self),
             dialog_reply_to_id=conversation.id,
         )
         if responsible:
@@ -297,9 +297,10 @@ class MailThread(models.AbstractModel):
         """Create a dialog message on this record: the one way dialog messages
         come into being (dialog_post and portal replies).
 
-        Files uploaded for it become the message's own (``res_model``
-        mail.message), so that reading them needs access to the message, not
-        to the document; files of the document stay where they are.
+        Files uploaded for it and images pasted into its text become the
+        message's own (``res_model`` mail.message), so that reading them needs
+        access to the message, not to the document; files of the document
+        stay where they are.
         """
         uploads = attachments.sudo().filtered(
             lambda a: not a.res_model or a.res_model in COMPOSER_MODELS
@@ -313,7 +314,10 @@ class MailThread(models.AbstractModel):
                 values["dialog_visibility"], values["dialog_published"]
             ),
         )
-        uploads.write({"res_model": "mail.message", "res_id": message.id})
+        # with the images Odoo extracted from the body into files of the
+        # document: a token holder of the document must not find them there
+        extracted = message.sudo().attachment_ids - attachments
+        (uploads | extracted).write({"res_model": "mail.message", "res_id": message.id})
         return message
 
     # ------------------------------------------------------------------
@@ -617,6 +621,13 @@ class MailThread(models.AbstractModel):
             )
 
     def _check_can_update_message_content(self, messages):
+        """Odoo lets authors edit their messages, also customers through a
+        document's token; dialog messages change only as dialog_post and
+        the Customer Dialog rights allow (see mail.message.write)."""
+        if not self.env.user._is_internal() and messages.sudo().filtered(
+            "dialog_visibility"
+        ):
+            raise AccessError(self.env._("Customers cannot change dialog messages."))
         locked = messages.sudo().filtered("dialog_locked")
         if locked:
             raise UserError(locked[0]._dialog_locked_message())

@@ -33,14 +33,21 @@ class ResPartner(models.Model):
         search="_search_dialog_portal_access",
         help="The customer or one of its contacts has an active portal user.",
     )
+    # the block and its reason are the company's internal judgement: never
+    # readable by the customer (portal, RPC) nor by public token holders
     dialog_blocked = fields.Boolean(
         string="Blocked",
         tracking=True,
         copy=False,
+        groups="base.group_user",
         help="Blocked customers are shown with a warning wherever they are dealt with.",
     )
-    dialog_block_reason = fields.Text(string="Block Reason", tracking=True, copy=False)
-    dialog_blocked_date = fields.Date(string="Blocked Since", copy=False)
+    dialog_block_reason = fields.Text(
+        string="Block Reason", tracking=True, copy=False, groups="base.group_user"
+    )
+    dialog_blocked_date = fields.Date(
+        string="Blocked Since", copy=False, groups="base.group_user"
+    )
     dialog_legal_hold = fields.Boolean(
         string="Legal Hold",
         tracking=True,
