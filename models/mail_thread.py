@@ -318,7 +318,14 @@ class MailThread(models.AbstractModel):
         # document: a token holder of the document must not find them there
         extracted = message.sudo().attachment_ids - attachments
         (uploads | extracted).write({"res_model": "mail.message", "res_id": message.id})
+        self._dialog_note_model_in_use()
         return message
+
+    def _dialog_note_model_in_use(self):
+        """The first dialog message on a model makes the employees' access
+        condition for dialog messages ask about its documents too."""
+        if self._name not in self.env["mail.message"]._dialog_models():
+            self.env.registry.clear_cache()
 
     # ------------------------------------------------------------------
     # Helpers
@@ -655,3 +662,4 @@ class MailThread(models.AbstractModel):
                 "dialog_reference_model": self._name,
             }
         )
+        self._dialog_note_model_in_use()

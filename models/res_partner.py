@@ -39,14 +39,19 @@ class ResPartner(models.Model):
         string="Blocked",
         tracking=True,
         copy=False,
-        groups="base.group_user",
+        groups="customer_dialog.group_customer_dialog_user",
         help="Blocked customers are shown with a warning wherever they are dealt with.",
     )
     dialog_block_reason = fields.Text(
-        string="Block Reason", tracking=True, copy=False, groups="base.group_user"
+        string="Block Reason",
+        tracking=True,
+        copy=False,
+        groups="customer_dialog.group_customer_dialog_user",
     )
     dialog_blocked_date = fields.Date(
-        string="Blocked Since", copy=False, groups="base.group_user"
+        string="Blocked Since",
+        copy=False,
+        groups="customer_dialog.group_customer_dialog_user",
     )
     dialog_legal_hold = fields.Boolean(
         string="Legal Hold",

@@ -546,6 +546,49 @@ class Bench:
             queries <= 20,
         )
 
+    def groups(self):
+        """The overview grouped by topic and its count, as the manager's
+        pivot, graph and grouped list ask them, against mail's own access
+        check of every message (Odoo's path for any search of messages)."""
+        from odoo.addons.mail.models.mail_message import Message as MailMessage
+
+        Message = self.env_as("manager")["mail.message"]
+        domain = [("dialog_visibility", "!=", False), ("dialog_archived", "=", False)]
+
+        def mail_ids():
+            return MailMessage._search(Message, domain).get_result_ids()
+
+        for label, ours, mails in (
+            (
+                "overview grouped by topic (manager)",
+                lambda: Message.read_group(
+                    domain, ["dialog_topic_id"], ["dialog_topic_id"]
+                ),
+                lambda: Message.sudo().read_group(
+                    [("id", "in", mail_ids())],
+                    ["dialog_topic_id"],
+                    ["dialog_topic_id"],
+                ),
+            ),
+            (
+                "overview count (manager)",
+                lambda: Message.search_count(domain),
+                lambda: len(mail_ids()),
+            ),
+        ):
+            self.explain(label, ours)
+            ms, queries = self.run(ours, runs=5)
+            floor, _queries = self.run(mails, runs=5)
+            self.row(
+                label,
+                f"{ms:.1f} ms",
+                f"{floor:.1f} ms",
+                f"{ms / floor:.2f}x",
+                "(context)",
+                None,
+                f"vs mail's check of every message; {queries} queries",
+            )
+
     def counters(self):
         env = self.env_as("portal.big")
 
@@ -757,6 +800,7 @@ def step_measure(env, url, install_seconds, plans_log):
         bench.overview,
         bench.count,
         bench.list_view,
+        bench.groups,
         bench.counters,
         bench.posting,
     ):
