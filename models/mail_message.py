@@ -572,25 +572,24 @@ class MailMessage(models.Model):
             ):
                 continue
             readable = Model.with_context(active_test=False)._search([])
-            readable.add_where(
-                SQL("%s = %s", SQL.identifier(readable.table, "id"), message("res_id"))
-            )
             documents.append(
                 SQL(
-                    "(%s = %s AND EXISTS(%s))",
+                    "(%s = %s AND %s IN (%s))",
                     message("model"),
                     model_name,
-                    readable.select(SQL("1")),
+                    message("res_id"),
+                    readable.subselect(),
                 )
             )
+        # uncorrelated subqueries: PostgreSQL hashes each of them once
         return SQL(
             """(%(author)s = %(partner)s
-                OR EXISTS(SELECT 1 FROM mail_message_res_partner_rel AS rel
-                           WHERE rel.mail_message_id = %(id)s
-                             AND rel.res_partner_id = %(partner)s)
-                OR EXISTS(SELECT 1 FROM mail_notification AS notification
-                           WHERE notification.mail_message_id = %(id)s
-                             AND notification.res_partner_id = %(partner)s)
+                OR %(id)s IN (SELECT rel.mail_message_id
+                                FROM mail_message_res_partner_rel AS rel
+                               WHERE rel.res_partner_id = %(partner)s)
+                OR %(id)s IN (SELECT notification.mail_message_id
+                                FROM mail_notification AS notification
+                               WHERE notification.res_partner_id = %(partner)s)
                 OR (%(type)s != 'user_notification' AND (%(documents)s)))""",
             author=message("author_id"),
             partner=self.env.user.partner_id.id,
