@@ -314,9 +314,13 @@ class MailThread(models.AbstractModel):
                 values["dialog_visibility"], values["dialog_published"]
             ),
         )
-        # with the images Odoo extracted from the body into files of the
-        # document: a token holder of the document must not find them there
-        extracted = message.sudo().attachment_ids - attachments
+        # with the images Odoo extracted from the body (data: URLs) into files
+        # of the document: a token holder of the document must not find them
+        extracted = (
+            message.sudo().attachment_ids - attachments
+            if "data:image" in (values["body"] or "")
+            else attachments.browse()
+        )
         (uploads | extracted).write({"res_model": "mail.message", "res_id": message.id})
         self._dialog_note_model_in_use()
         return message
