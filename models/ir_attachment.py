@@ -71,12 +71,17 @@ class IrAttachment(models.Model):
 
     def validate_access(self, access_token):
         """The access token of a dialog message's file (Odoo's portal chatter
-        hands them out) opens it only for a logged-in user who may read the
-        message: never without the login, and no longer once the message is
-        unpublished or made internal."""
+        and pasted images carry them) opens it only for a logged-in user who
+        may see the message (a customer: in the portal): never without the
+        login, and no longer once the message is unpublished or internal."""
         if access_token and self._dialog_message_files():
-            message = self.env["mail.message"].browse(self.sudo().res_id)
-            if self.env.user._is_public() or not message.has_access("read"):
+            user = self.env.user
+            message = self.env["mail.message"].sudo().browse(self.sudo().res_id)
+            if user._is_public() or not (
+                message._dialog_visible_to_customer(user.partner_id)
+                if user.share
+                else message.with_user(user).has_access("read")
+            ):
                 raise AccessError(
                     self.env._("This file is only shown after logging in.")
                 )

@@ -537,6 +537,7 @@ class MailMessage(models.Model):
             self.flush_model()
             if (
                 limit is None
+                and not offset
                 and self.env.user._is_internal()
                 and _only_dialog_messages(domain)
             ):
@@ -627,9 +628,10 @@ class MailMessage(models.Model):
     def _get_forbidden_access(self, operation):
         if self.env.user._is_internal():
             forbidden = super()._get_forbidden_access(operation)
-            if operation == "unlink" and forbidden:
-                # mail wants write access on the document to delete; a dialog
-                # message belongs to its author (checked again in unlink)
+            if operation in ("write", "unlink") and forbidden:
+                # mail wants write access on the document to change or delete;
+                # a dialog message belongs to its author or a dialog manager
+                # (what they may change is checked in write and unlink)
                 own = forbidden.sudo().filtered(
                     lambda m: m.dialog_visibility
                     and (
@@ -637,7 +639,10 @@ class MailMessage(models.Model):
                         or self._dialog_is_manager()
                     )
                 )
-                forbidden -= self.browse(own.ids)
+                own = self.browse(own.ids)
+                # never more than what they may read
+                own -= super(MailMessage, own)._get_forbidden_access("read")
+                forbidden -= own
             return forbidden
         hidden = self._dialog_hidden_from_share_user()
         return hidden + super(MailMessage, self - hidden)._get_forbidden_access(

@@ -302,10 +302,14 @@ class MailThread(models.AbstractModel):
         access to the message, not to the document; files of the document
         stay where they are.
         """
-        uploads = attachments.sudo().filtered(
-            lambda a: not a.res_model or a.res_model in COMPOSER_MODELS
-        )
-        message = self._dialog_posting().message_post(
+        uploads = self._dialog_pending_uploads(attachments)
+        pasted_images = "data:image" in (values["body"] or "")
+        poster = self._dialog_posting()
+        if pasted_images:
+            # mail turns pasted images into files of the document, created as
+            # the user: that needs write access, and posting only needs read
+            poster = poster.sudo()
+        message = poster.message_post(
             message_type="comment",
             attachment_ids=attachments.ids,
             dialog_reference_model=self._name,
@@ -313,23 +317,33 @@ class MailThread(models.AbstractModel):
             **self.env["mail.message"]._dialog_portal_flags(
                 values["dialog_visibility"], values["dialog_published"]
             ),
-        )
-        # with the images Odoo extracted from the body (data: URLs) into files
-        # of the document: a token holder of the document must not find them
+        ).with_env(self.env)
+        # those images become the message's: a token holder of the document
+        # must not find them there
         extracted = (
             message.sudo().attachment_ids - attachments
-            if "data:image" in (values["body"] or "")
+            if pasted_images
             else attachments.browse()
         )
         (uploads | extracted).write({"res_model": "mail.message", "res_id": message.id})
         self._dialog_note_model_in_use()
         return message
 
+    @api.model
+    def _dialog_pending_uploads(self, attachments):
+        """The files among ``attachments`` that were uploaded in a composer
+        and belong to nothing yet (in sudo)."""
+        return attachments.sudo().filtered(
+            lambda a: not a.res_model or a.res_model in COMPOSER_MODELS
+        )
+
     def _dialog_note_model_in_use(self):
         """The first dialog message on a model makes the employees' access
         condition for dialog messages ask about its documents too."""
         if self._name not in self.env["mail.message"]._dialog_models():
             self.env.registry.clear_cache()
+            # and once committed, for a worker that filled it meanwhile
+            self.env.cr.postcommit.add(self.env.registry.clear_cache)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -630,6 +644,19 @@ class MailThread(models.AbstractModel):
                     "res_id": customer.id,
                 }
             )
+
+    def _message_update_content(self, message, body, attachment_ids=None, **kwargs):
+        """Files added while an employee edits a dialog message in the chatter
+        become the message's own, as when it was posted (mail would file them
+        on the document, where its token holders list them)."""
+        uploads = self.env["ir.attachment"]
+        if attachment_ids and message.sudo().dialog_visibility:
+            uploads = self._dialog_pending_uploads(uploads.browse(attachment_ids))
+        result = super()._message_update_content(
+            message, body, attachment_ids=attachment_ids, **kwargs
+        )
+        uploads.write({"res_model": "mail.message", "res_id": message.id})
+        return result
 
     def _check_can_update_message_content(self, messages):
         """Odoo lets authors edit their messages, also customers through a

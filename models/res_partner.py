@@ -134,14 +134,12 @@ class ResPartner(models.Model):
     @api.depends("commercial_partner_id")
     @api.depends_context("uid")
     def _compute_dialog_message_count(self):
-        Message = self.env["mail.message"]
-        domain = self._dialog_messages_domain()
-        if self.env.user._is_internal():
-            # employees see every customer's file: count it from the index
-            # instead of letting mail's access layer fetch every message id
-            Message = Message.sudo()
-            domain = [("dialog_partner_id", "in", self.commercial_partner_id.ids)]
-        counts = dict(Message._read_group(domain, ["dialog_partner_id"], ["__count"]))
+        # what the user may read; for employees an SQL count (_dialog_search)
+        counts = dict(
+            self.env["mail.message"]._read_group(
+                self._dialog_messages_domain(), ["dialog_partner_id"], ["__count"]
+            )
+        )
         for partner in self:
             partner.dialog_message_count = counts.get(partner.commercial_partner_id, 0)
 

@@ -190,3 +190,69 @@ class TestCustomerTampering(PortalCase):
                 else:
                     self.assertFalse(reply.dialog_follow_up_date)
                     self.assertFalse(reply.dialog_activity_id)
+
+
+@tagged("post_install", "-at_install")
+class TestEmployeeFiles(PortalCase):
+    """Files of dialog messages stay the message's, whoever adds them."""
+
+    def test_read_only_employee_pastes_an_image(self):
+        # the employee may read partners but not edit them
+        self.assertFalse(
+            self.customer.with_user(self.user_employee).has_access("write")
+        )
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                f'<p>Foto vom Schaden</p><img src="data:image/png;base64,{PIXEL}">',
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+        image = message.attachment_ids
+        self.assertEqual((image.res_model, image.res_id), ("mail.message", message.id))
+        self.assertEqual(message.author_id, self.partner_employee)
+        # the customer sees it in the portal with the link in the text
+        token = image.sudo().access_token
+        self.authenticate("karl.portal", "karl.portal")
+        response = self.url_open(f"/web/image/{image.id}?access_token={token}")
+        self.assertEqual(response.content, base64.b64decode(PIXEL))
+
+    def test_files_added_when_editing_belong_to_the_message(self):
+        message = self.post(self.order, "Notiz")
+        upload = self.upload("nachtrag.pdf", b"%PDF-1.4 Nachtrag")
+        order = self.order.with_user(self.user_employee)
+        order._message_update_content(
+            message.with_user(self.user_employee),
+            "Notiz mit Nachtrag",
+            attachment_ids=upload.ids,
+        )
+        self.assertEqual(message.attachment_ids, upload)
+        self.assertEqual(
+            (upload.res_model, upload.res_id), ("mail.message", message.id)
+        )
+
+    def test_manager_without_contact_rights_unpublishes(self):
+        manager = self.env["res.users"].create(
+            {
+                "name": "Mona Managerin",
+                "login": "mona",
+                "email": "mona@test.example.com",
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref(
+                                "customer_dialog.group_customer_dialog_manager"
+                            ).id,
+                        ],
+                    )
+                ],
+            }
+        )
+        self.assertFalse(self.customer.with_user(manager).has_access("write"))
+        self.published.with_user(manager).action_dialog_unpublish()
+        self.assertFalse(self.published.dialog_published)
+        self.published.with_user(manager).action_dialog_archive()
+        self.assertTrue(self.published.dialog_archived)

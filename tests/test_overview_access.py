@@ -59,6 +59,11 @@ class TestOverviewAccess(DialogCase):
         expected = Message.browse(MailMessage._search(Message, domain).get_result_ids())
         self.assertEqual(found, expected, f"{user.login}: {domain}")
         self.assertEqual(Message.search_count(domain), len(expected))
+        # with an offset, mail's own check (it skips before it filters)
+        paged = Message.browse(
+            MailMessage._search(Message, domain, offset=1, order="id").get_result_ids()
+        )
+        self.assertEqual(Message.search(domain, offset=1, order="id"), paged)
         return found
 
     def test_same_messages_as_mail_for_every_employee(self):
@@ -108,6 +113,21 @@ class TestOverviewAccess(DialogCase):
             self.user_employee, [("dialog_visibility", "!=", False)]
         )
         self.assertIn(message, found)
+
+    def test_customer_count_is_what_the_user_may_read(self):
+        for user in (self.user_employee, self.user_plain):
+            with self.subTest(user=user.login):
+                customer = self.customer.with_user(user)
+                self.assertEqual(
+                    customer.dialog_message_count,
+                    self.env["mail.message"]
+                    .with_user(user)
+                    .search_count(customer._dialog_messages_domain()),
+                )
+        self.assertLess(
+            self.customer.with_user(self.user_plain).dialog_message_count,
+            self.customer.with_user(self.user_employee).dialog_message_count,
+        )
 
     def test_only_dialog_domains_take_the_sql_path(self):
         for domain, expected in (
