@@ -3,11 +3,14 @@ from pathlib import Path
 
 from .common import DialogCase
 
-SCRIPT = Path(__file__).parent.parent / "migrations" / "18.0.1.1.0" / "post-migrate.py"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
 
-def load_migration():
-    spec = importlib.util.spec_from_file_location("post_migrate_18_0_1_1_0", SCRIPT)
+def load_migration(version="18.0.1.1.0"):
+    spec = importlib.util.spec_from_file_location(
+        f"post_migrate_{version.replace('.', '_')}",
+        MIGRATIONS / version / "post-migrate.py",
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -81,3 +84,44 @@ class TestMigrationTo1_1(DialogCase):
             " AND column_name IN ('dialog_delivery_info', 'dialog_delivery_state')"
         )
         self.assertFalse(cr.fetchall(), "the old columns are dropped")
+
+
+class TestMigrationTo1_2(DialogCase):
+    """Images pasted before 18.0.1.2.0 become files of their message."""
+
+    PIXEL = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8Dw"
+        "HwAFAAIBpdWx9wAAAABJRU5ErkJggg=="
+    )
+
+    def test_pasted_images_move_to_their_message(self):
+        document_file = self.env["ir.attachment"].create(
+            {
+                "name": "vertrag.pdf",
+                "raw": b"%PDF",
+                "res_model": "res.partner",
+                "res_id": self.customer.id,
+            }
+        )
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                f'<p>Foto</p><img src="data:image/png;base64,{self.PIXEL}">',
+                attachment_ids=document_file.ids,
+            )
+        image = message.attachment_ids - document_file
+        self.assertEqual(len(image), 1)
+        # as 18.0.1.1.0 filed it: on the document
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET res_model = 'res.partner', res_id = %s "
+            "WHERE id = %s",
+            (self.customer.id, image.id),
+        )
+        self.env.invalidate_all()
+        load_migration("18.0.1.2.0").migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual((image.res_model, image.res_id), ("mail.message", message.id))
+        self.assertEqual(
+            (document_file.res_model, document_file.res_id),
+            ("res.partner", self.customer.id),
+        )
