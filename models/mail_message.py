@@ -828,6 +828,11 @@ class MailMessage(models.Model):
         if not self.env.user._is_internal():
             raise AccessError(self.env._("Customers cannot change dialog messages."))
         system = changed - USER_EDITABLE_FIELDS
+        if "partner_ids" in system and dialog_messages._dialog_adds_employees_only(
+            vals["partner_ids"]
+        ):
+            # colleagues mentioned while editing the message in the chatter
+            system.discard("partner_ids")
         if system:
             raise AccessError(
                 self.env._(
@@ -844,6 +849,19 @@ class MailMessage(models.Model):
         )
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
+
+    def _dialog_adds_employees_only(self, partner_ids):
+        """Whether writing ``partner_ids`` adds nobody but employees to the
+        recipients of these messages (recipients may read a message)."""
+        field = self._fields["partner_ids"]
+        for message in self.sudo():
+            added = (
+                message.partner_ids.browse(field.convert_to_cache(partner_ids, message))
+                - message.partner_ids
+            )
+            if added.filtered("partner_share"):
+                return False
+        return True
 
     def _dialog_locked_message(self):
         return self.env._(

@@ -256,3 +256,20 @@ class TestEmployeeFiles(PortalCase):
         self.assertFalse(self.published.dialog_published)
         self.published.with_user(manager).action_dialog_archive()
         self.assertTrue(self.published.dialog_archived)
+
+    def test_editing_mentions_colleagues_not_customers(self):
+        message = self.post(self.order, "Notiz")
+        order = self.order.with_user(self.user_employee)
+        order._message_update_content(
+            message.with_user(self.user_employee),
+            "Notiz für Manfred",
+            partner_ids=self.user_manager.partner_id.ids,
+        )
+        self.assertEqual(message.partner_ids, self.user_manager.partner_id)
+        with self.assertRaises(AccessError):
+            order._message_update_content(
+                message.with_user(self.user_employee),
+                "Notiz für den Kunden",
+                partner_ids=self.contact.ids,
+            )
+        self.assertNotIn(self.contact, message.partner_ids)
