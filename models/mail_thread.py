@@ -325,7 +325,11 @@ class MailThread(models.AbstractModel):
             if pasted_images
             else attachments.browse()
         )
-        (uploads | extracted).write({"res_model": "mail.message", "res_id": message.id})
+        if uploads or extracted:
+            # (an empty write would still check access to the message)
+            (uploads | extracted).write(
+                {"res_model": "mail.message", "res_id": message.id}
+            )
         self._dialog_note_model_in_use()
         return message
 
@@ -655,7 +659,8 @@ class MailThread(models.AbstractModel):
         result = super()._message_update_content(
             message, body, attachment_ids=attachment_ids, **kwargs
         )
-        uploads.write({"res_model": "mail.message", "res_id": message.id})
+        if uploads:
+            uploads.write({"res_model": "mail.message", "res_id": message.id})
         return result
 
     def _check_can_update_message_content(self, messages):

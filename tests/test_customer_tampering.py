@@ -52,6 +52,25 @@ class TestCustomerTampering(PortalCase):
         self.assertIn("Montag passt", self.reply.body)
         self.assertEqual(len(self.reply.attachment_ids), 1)
 
+    def test_customers_still_edit_their_other_messages(self):
+        """Only dialog messages are closed: the customer's own chatter
+        message on the order stays editable, as in Odoo."""
+        message = self.order.message_post(
+            body="Bitte liefern Sie vormittags.",
+            author_id=self.contact.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self._token_call(
+            "/mail/message/update_content",
+            {
+                "message_id": message.id,
+                "body": "Bitte nachmittags.",
+                "attachment_ids": [],
+            },
+        )
+        self.assertIn("nachmittags", message.body)
+
     def test_filed_reply_files_cannot_be_deleted(self):
         attachment = self.reply.attachment_ids
         with self.assertRaisesRegex(Exception, "AccessError|NotFound"):
