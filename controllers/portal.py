@@ -163,7 +163,7 @@ class DialogPortal(CustomerPortal):
                 "search": search,
             },
             total=Message.search_count(domain),
-            page=page,
+            page=self._dialog_page_number(page),
             step=self._dialog_items_per_page,
         )
         messages = Message.search(
@@ -190,6 +190,18 @@ class DialogPortal(CustomerPortal):
         )
         request.session["my_dialog_messages_history"] = messages.ids[:100]
         return request.render("customer_dialog.portal_my_dialog_messages", values)
+
+    @staticmethod
+    def _dialog_page_number(page):
+        """The page asked for, as the pager reads it: anything but ASCII
+        digits is the first page, a number beyond the last page the last
+        one (Odoo's pager fails on digits such as "²" and on numbers too long
+        for Python's int conversion)."""
+        if isinstance(page, int):
+            return page
+        if not (isinstance(page, str) and page.isascii() and page.isdigit()):
+            return 1
+        return int(page) if len(page) <= 9 else 10**9
 
     # ------------------------------------------------------------------
     # Detail, attachments, reply

@@ -2,6 +2,7 @@
 normal page — never a traceback, an HTTP 500, database error text or a
 message stored half-way."""
 
+import functools
 import re
 import xmlrpc.client
 from urllib.parse import quote
@@ -9,6 +10,7 @@ from urllib.parse import quote
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..controllers.portal import DialogPortal
 from ..models.dialog_input import printable
 from .common import DialogCase
 
@@ -329,3 +331,82 @@ class TestBadInputWrites(BadInputCase):
             self.env["mail.message"].with_user(self.user_portal).create(
                 {"body": "x", "dialog_visibility": "customer"}
             )
+
+
+class TestEveryRouteNeverFails(HttpCase, BadInputCase):
+    """Every route of the portal, called with each parameter it reads in a
+    shape no form sends (a file, twice, NUL, broken UTF-8, very long): a
+    page or a 4xx, never a 500."""
+
+    PARAMETERS = (
+        "body",
+        "search",
+        "search_in",
+        "sortby",
+        "filterby",
+        "page",
+        "attachments",
+        "csrf_token",
+    )
+    SHAPES = {
+        "file": lambda name: ({}, {name: ("x.txt", b"x", "text/plain")}),
+        "twice": lambda name: ([(name, "a"), (name, "b")], {}),
+        "NUL": lambda name: ({name: "a\x00b"}, {}),
+        "broken UTF-8": lambda name: ({name: b"\xed\xa0\x80\xff"}, {}),
+        "very long": lambda name: ({name: "9" * 20000}, {}),
+        "other digits": lambda name: ({name: "²"}, {}),
+    }
+
+    def setUp(self):
+        super().setUp()
+        with self.mock_mail_gateway():
+            self.published = self.post(
+                self.customer,
+                "Veröffentlicht",
+                visibility="customer",
+                attachment_ids=[self.upload("a.txt", b"Anhang").id],
+            )
+        self.authenticate("karl.portal", "karl.portal")
+
+    def module_urls(self):
+        """(url, methods) of every route this module's controller declares."""
+        values = {
+            "message_id": self.published.id,
+            "attachment_id": self.published.attachment_ids.id,
+            "page": 1,
+        }
+        urls = []
+        for member in vars(DialogPortal).values():
+            routing = getattr(member, "original_routing", None)
+            for route in (routing or {}).get("routes", []):
+                url = re.sub(r"<int:(\w+)>", lambda m: str(values[m[1]]), route)
+                urls.append((url, set(routing.get("methods") or ["GET", "POST"])))
+        return urls
+
+    def test_no_parameter_shape_gives_500(self):
+        urls = self.module_urls()
+        self.assertGreaterEqual(len(urls), 5)
+        page = self.url_open(f"/my/messages/{self.published.id}").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        failures = []
+        for url, methods in urls:
+            method = "POST" if methods == {"POST"} else "GET"
+            for name in self.PARAMETERS:
+                for shape, make in self.SHAPES.items():
+                    data, files = make(name)
+                    if method == "POST" and name != "csrf_token":
+                        data = [*dict(data).items(), ("csrf_token", token)]
+                    send = self.opener.post
+                    if method == "GET" and not files:
+                        send = functools.partial(self.opener.get, params=data)
+                        data = None
+                    response = send(
+                        self.base_url() + url,
+                        data=data,
+                        files=files,
+                        allow_redirects=False,
+                        timeout=60,
+                    )
+                    if response.status_code >= 500 or "Traceback" in response.text:
+                        failures.append((url, name, shape, response.status_code))
+        self.assertEqual(failures, [])
