@@ -9,7 +9,7 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         # Odoo reads the CSRF token from the form's fields and files alike and
         # fails with a 500 on a file: a token sent as a file is no token
         if (
@@ -17,3 +17,4 @@ class IrHttp(models.AbstractModel):
             and "csrf_token" in request.httprequest.files
         ):
             raise BadRequest("Session expired (invalid CSRF token)")
+        return result
