@@ -93,6 +93,14 @@ def to_id(env, value, label):
     return value
 
 
+def is_request_id(value):
+    """Whether a request parameter (text from a URL, or a number) names a
+    record id PostgreSQL can read."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value) if len(value) <= len(str(MAX_ID)) else 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def to_ids(env, values, label):
     if not values:
         return []

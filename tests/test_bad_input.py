@@ -10,6 +10,7 @@ from urllib.parse import quote
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..controllers.mail import DialogPortalChatter
 from ..controllers.portal import DialogPortal
 from ..models.dialog_input import printable
 from .common import DialogCase
@@ -347,6 +348,9 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
         "page",
         "attachments",
         "csrf_token",
+        "access_token",
+        "_hash",
+        "pid",
     )
     SHAPES = {
         "file": lambda name: ({}, {name: ("x.txt", b"x", "text/plain")}),
@@ -369,23 +373,37 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
         self.authenticate("karl.portal", "karl.portal")
 
     def module_urls(self):
-        """(url, methods) of every route this module's controller declares."""
+        """(url, methods) of every route this module's controllers declare
+        or override."""
         values = {
             "message_id": self.published.id,
             "attachment_id": self.published.attachment_ids.id,
             "page": 1,
+            "res_id": self.published.id,
+            "width": 50,
+            "height": 50,
         }
         urls = []
-        for member in vars(DialogPortal).values():
-            routing = getattr(member, "original_routing", None)
-            for route in (routing or {}).get("routes", []):
-                url = re.sub(r"<int:(\w+)>", lambda m: str(values[m[1]]), route)
-                urls.append((url, set(routing.get("methods") or ["GET", "POST"])))
+        for controller in (DialogPortal, DialogPortalChatter):
+            for name, member in vars(controller).items():
+                if not hasattr(member, "original_routing"):
+                    continue
+                # an override's @http.route() keeps the routes it overrides
+                routing = next(
+                    vars(cls)[name].original_routing
+                    for cls in controller.__mro__
+                    if vars(cls).get(name) is not None
+                    and vars(cls)[name].original_routing.get("routes")
+                )
+                for route in routing["routes"]:
+                    url = re.sub(r"<int:(\w+)>", lambda m: str(values[m[1]]), route)
+                    methods = set(routing.get("methods") or ["GET", "POST"])
+                    urls.append((url, methods))
         return urls
 
     def test_no_parameter_shape_gives_500(self):
         urls = self.module_urls()
-        self.assertGreaterEqual(len(urls), 5)
+        self.assertGreaterEqual(len(urls), 6)
         page = self.url_open(f"/my/messages/{self.published.id}").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         failures = []

@@ -1,6 +1,9 @@
 """Only the delivery rules reach a customer (SPEC §2): every test here is an
 attacker's or a follower's call that once leaked a dialog message."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -528,6 +531,9 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                 self.assertNotIn("Sperrliste", text)
                 self.assertNotIn(SUBJECT, text)
                 self.assertNotIn("intern-bonitaet", text)
+                # the follow-up names its hidden message, date and responsible
+                self.assertNotIn("mail.activity", result)
+                self.assertNotIn("2030-01-01", text)
                 fetched = self.make_jsonrpc_request(
                     "/mail/chatter_fetch",
                     {
@@ -537,6 +543,73 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                     },
                 )
                 self.assertNotIn("Sperrliste", str(fetched))
+
+    def test_employees_still_get_the_documents_activities(self):
+        with self.mock_mail_gateway():
+            self.post(self.order, SECRET, follow_up_date="2030-01-01")
+        self.authenticate(self.user_employee.login, self.user_employee.login)
+        result = self.make_jsonrpc_request(
+            "/mail/thread/data",
+            {
+                "thread_model": "sale.order",
+                "thread_id": self.order.id,
+                "request_list": ["activities"],
+            },
+        )
+        self.assertEqual(
+            [activity["date_deadline"] for activity in result["mail.activity"]],
+            ["2030-01-01"],
+        )
+
+    def test_token_on_a_document_without_one_is_no_access(self):
+        self.order.sudo().access_token = False
+        for token in ("x", "", "0"):
+            with self.subTest(token=token):
+                result = self.make_jsonrpc_request(
+                    "/mail/thread/data",
+                    {
+                        "thread_model": "sale.order",
+                        "thread_id": self.order.id,
+                        "request_list": ["attachments"],
+                        "token": token,
+                    },
+                )
+                self.assertNotIn("attachments", str(result))
+
+    def test_avatar_route_reveals_no_hidden_message(self):
+        """Portal answers the author's picture for any message id on the
+        document whose token the visitor holds: hidden ones get the
+        placeholder, like ids that do not exist."""
+        with self.mock_mail_gateway():
+            internal = self.post(self.order, SECRET)
+            public = self.post(
+                self.order, PUBLIC, visibility="customer", send_content=True
+            )
+        token = self.order._portal_ensure_token()
+
+        def avatar(message_id, **params):
+            url = f"/mail/avatar/mail.message/{message_id}/author_avatar/50x50"
+            response = self.url_open(f"{url}?{urlencode(params)}")
+            self.assertEqual(response.status_code, 200)
+            return hashlib.sha1(response.content).hexdigest()
+
+        placeholder = avatar(0, access_token=token)
+        # without a login a token opens no dialog message (SPEC: no access
+        # tokens that bypass login); the customer's login opens the public one
+        for login, public_shown in ((None, False), ("karl.portal", True)):
+            if login:
+                self.authenticate(login, login)
+            with self.subTest(login=login):
+                shown = avatar(public.id, access_token=token) != placeholder
+                self.assertEqual(shown, public_shown)
+                self.assertEqual(avatar(internal.id, access_token=token), placeholder)
+                for params in (
+                    {"access_token": "x"},
+                    {"_hash": "x", "pid": "abc"},
+                    {"_hash": "x", "pid": "²"},
+                    {"_hash": "x", "pid": "9" * 30},
+                ):
+                    self.assertEqual(avatar(internal.id, **params), placeholder)
 
     def test_thread_messages_and_file_urls_as_portal_user(self):
         with self.mock_mail_gateway():
