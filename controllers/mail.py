@@ -1,7 +1,6 @@
 from odoo import http
-from odoo.http import request
-
 from odoo.addons.portal.controllers.mail import PortalChatter
+from odoo.http import request
 
 from ..models.dialog_input import is_request_id
 

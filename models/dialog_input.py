@@ -98,7 +98,9 @@ def is_request_id(value):
     record id PostgreSQL can read."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value) if len(value) <= len(str(MAX_ID)) else 0
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    )
 
 
 def to_ids(env, values, label):
