@@ -18,6 +18,8 @@ RETENTION_ACTIONS = [
 # calls the cron again at once while it reports remaining work.
 RETENTION_BATCH_SIZE = 1000
 RETENTION_MAX_BATCHES = 10
+# The longest retention period: a hundred years, beyond any law's.
+RETENTION_MAX_DAYS = 36500
 
 
 class CustomerDialogTopic(models.Model):
@@ -69,6 +71,11 @@ class CustomerDialogTopic(models.Model):
             "CHECK (retention_days >= 0)",
             "The retention period cannot be negative.",
         ),
+        (
+            "retention_days_at_most_a_century",
+            f"CHECK (retention_days <= {RETENTION_MAX_DAYS})",
+            "The retention period is at most 36500 days (100 years).",
+        ),
     ]
 
     @api.model_create_multi
@@ -83,9 +90,18 @@ class CustomerDialogTopic(models.Model):
 
     def _check_values(self, vals):
         check_selection_values(self, vals, ["default_visibility", "retention_action"])
-        if (vals.get("retention_days") or 0) < 0:
+        days = vals.get("retention_days") or 0
+        if days < 0:
             raise ValidationError(
                 self.env._("The retention period cannot be negative.")
+            )
+        if days > RETENTION_MAX_DAYS:
+            raise ValidationError(
+                self.env._(
+                    "The retention period is at most %(days)s days (100 years); "
+                    "0 keeps the messages.",
+                    days=RETENTION_MAX_DAYS,
+                )
             )
 
     # ------------------------------------------------------------------
@@ -104,8 +120,10 @@ class CustomerDialogTopic(models.Model):
     def _retention_due_domain(self, today=None):
         """Dialog messages whose topic's retention period is over and that
         still need its action. Deletion spares customers under legal hold."""
+        # a longer period saved before it was limited (or written in SQL)
+        # would stop the whole job: no message can be that old
         topics = self.with_context(active_test=False).search(
-            [("retention_days", ">", 0)]
+            [("retention_days", ">", 0), ("retention_days", "<=", RETENTION_MAX_DAYS)]
         )
         rules = []
         for topic in topics:

@@ -77,6 +77,28 @@ class TestRetention(DialogCase):
         with self.assertRaises(ValidationError):
             self.topic_archive.retention_days = -1
 
+    def test_period_beyond_a_century_refused(self):
+        with self.assertRaises(ValidationError):
+            self.topic_archive.retention_days = 36501
+        self.topic_archive.retention_days = 36500
+        self.assertEqual(self.run_retention(), 0)
+
+    def test_a_period_saved_before_the_limit_stops_nothing(self):
+        """A database where the limit could not be added as a constraint
+        (rows already beyond it): the job skips that topic, no date overflow."""
+        due = self.post_on(self.customer, self.topic_archive, self.due, "Fällig")
+        self.env.cr.execute(
+            "ALTER TABLE customer_dialog_topic DROP CONSTRAINT "
+            "customer_dialog_topic_retention_days_at_most_a_century"
+        )
+        self.env.cr.execute(
+            "UPDATE customer_dialog_topic SET retention_days = 1000000 WHERE id = %s",
+            [self.topic_delete.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.run_retention(), 0)
+        self.assertTrue(due.dialog_archived)
+
     def test_archive_on_the_boundary_day(self):
         due = self.post_on(self.customer, self.topic_archive, self.due, "Fällig")
         young = self.post_on(self.customer, self.topic_archive, self.not_due, "Jung")
