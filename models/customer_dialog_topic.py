@@ -222,11 +222,8 @@ class CustomerDialogTopic(models.Model):
 
     @api.model
     def _retention_delete(self, messages):
-        """Delete dialog messages (sudo) with their own files, delivery
-        emails and open follow-ups; a delivered message can only be deleted
-        this way."""
-        copies = messages.dialog_delivery_message_id
-        messages.dialog_activity_id.exists().unlink()
+        """Delete dialog messages (sudo) with their own files (their delivery
+        emails and open follow-ups go with them, see mail.message)."""
         files = (
             self.env["ir.attachment"]
             .sudo()
@@ -235,5 +232,4 @@ class CustomerDialogTopic(models.Model):
             )
         )
         messages.unlink()
-        copies.unlink()
         files.exists().unlink()

@@ -335,12 +335,14 @@ class MailMessage(models.Model):
         delivery = self.sudo().dialog_delivery_message_id
         if not delivery:
             return "failed"
+        notifications = delivery.notification_ids
         statuses = set(
-            delivery.notification_ids.filtered(
-                lambda n: n.notification_type == "email"
-            ).mapped("notification_status")
+            notifications.filtered(lambda n: n.notification_type == "email").mapped(
+                "notification_status"
+            )
         )
-        if statuses & FAILED_STATUSES:
+        if statuses & FAILED_STATUSES or not notifications:
+            # no notification: nobody was sent anything
             return "failed"
         if statuses & PENDING_STATUSES:
             return "pending"
@@ -369,6 +371,9 @@ class MailMessage(models.Model):
                  WHEN m.dialog_delivery IS NULL OR m.dialog_delivery = 'none'
                    THEN 'none'
                  WHEN m.dialog_delivery_message_id IS NULL THEN 'failed'
+                 WHEN NOT EXISTS (SELECT 1 FROM mail_notification n
+                                   WHERE n.mail_message_id = m.dialog_delivery_message_id)
+                   THEN 'failed'
                  WHEN EXISTS (SELECT 1 FROM mail_notification n
                                WHERE n.mail_message_id = m.dialog_delivery_message_id
                                  AND n.notification_type = 'email'
@@ -813,6 +818,17 @@ class MailMessage(models.Model):
                     "by a manager."
                 )
             )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_dialog_delivery_and_follow_up(self):
+        """A deleted dialog message takes its delivery email (a queued one is
+        then never sent: its mail.mail goes with it) and its open follow-up
+        with it, whoever deletes it: author, manager or retention."""
+        dialog_messages = self.sudo().filtered("dialog_visibility")
+        copies = dialog_messages.dialog_delivery_message_id - self
+        activities = dialog_messages.dialog_activity_id.exists()
+        copies.unlink()
+        activities.unlink()
 
     def _dialog_check_write(self, vals):
         """Rights and integrity of a write by a user (not the system): dialog

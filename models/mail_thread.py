@@ -631,6 +631,8 @@ class MailThread(models.AbstractModel):
     def _dialog_keep_messages_of_deleted_records(self):
         if not self.ids:
             return
+        if self._name == "res.partner":
+            self._dialog_check_no_recipient_deleted()
         messages = (
             self.env["mail.message"]
             .sudo()
@@ -668,6 +670,11 @@ class MailThread(models.AbstractModel):
                     "record_name": customer.display_name,
                 }
             )
+            # the document's files the message carries stay with the message
+            # (Odoo deletes a deleted record's files with it)
+            message.attachment_ids.filtered(
+                lambda a: a.res_model == self._name and a.res_id in self.ids
+            ).write({"res_model": "mail.message", "res_id": message.id})
             message.write(
                 {
                     "dialog_deleted_reference": note,
@@ -679,6 +686,30 @@ class MailThread(models.AbstractModel):
                     "res_model_id": self.env["ir.model"]._get_id("res.partner"),
                     "res_id": customer.id,
                 }
+            )
+
+    def _dialog_check_no_recipient_deleted(self):
+        """A contact who received a dialog message is part of the customer
+        file: deleting it would also delete the notifications that tell
+        whether the email arrived."""
+        received = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("dialog_contact_id", "in", self.ids),
+                    ("dialog_delivery", "in", ("content", "notice")),
+                ],
+                limit=1,
+            )
+        )
+        if received:
+            raise UserError(
+                self.env._(
+                    "%(contact)s received dialog messages of the customer file "
+                    "and cannot be deleted: archive it instead.",
+                    contact=received.dialog_contact_id.display_name,
+                )
             )
 
     def _message_update_content(self, message, body, attachment_ids=None, **kwargs):

@@ -425,6 +425,41 @@ class TestDeletedReference(PrivacyCase):
             delivered.with_user(self.user_employee).unlink()
         delivered.with_user(self.user_manager).unlink()
         self.assertFalse(delivered.exists())
+        self.assertFalse(copy.exists(), "the delivery email goes with its message")
+
+    @needs_sale
+    def test_the_documents_files_a_message_carries_stay_with_it(self):
+        quotation = self.env["sale.order"].create({"partner_id": self.contact.id})
+        contract = self.env["ir.attachment"].create(
+            {
+                "name": "vertrag.pdf",
+                "raw": b"%PDF vertrag",
+                "res_model": "sale.order",
+                "res_id": quotation.id,
+            }
+        )
+        with self.mock_mail_gateway():
+            delivered = self.post(
+                quotation, PUBLIC, visibility="customer", attachment_ids=contract.ids
+            )
+        quotation.unlink()
+        self.assertEqual(delivered.attachment_ids, contract)
+        self.assertEqual(
+            (contract.res_model, contract.res_id), ("mail.message", delivered.id)
+        )
+        self.assertEqual(contract.raw, b"%PDF vertrag")
+
+    def test_a_contact_who_received_messages_cannot_be_deleted(self):
+        with self.mock_mail_gateway():
+            self.post(
+                self.customer,
+                PUBLIC,
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+        with self.assertRaisesRegex(UserError, "archive"):
+            self.contact.unlink()
+        self.assertTrue(self.contact.exists())
 
     def test_customer_with_a_file_cannot_be_deleted(self):
         self.post(self.customer_no_portal, SECRET)

@@ -156,3 +156,42 @@ class TestPortalReplyIsWork(DialogCase):
             ),
             "shown under 'Follow-up due' in the overview",
         )
+
+
+class TestDeliveryOutcome(DialogCase):
+    """The state tells what happened to the email, whatever happens to the
+    records around it."""
+
+    def test_deleting_a_pending_message_sends_nothing(self):
+        with self.mock_mail_gateway():
+            message = self.env["mail.message"].browse(
+                self.customer_no_portal.with_user(self.user_employee)
+                .with_context(mail_notify_force_send=False)
+                .dialog_post("Falscher Kunde", visibility="customer")
+            )
+            copy = message.dialog_delivery_message_id
+            queued = self.env["mail.mail"].search([("mail_message_id", "=", copy.id)])
+            self.assertEqual(queued.state, "outgoing")
+            self.assertEqual(message.dialog_delivery_state, "pending")
+            message.with_user(self.user_manager).unlink()
+            self.assertFalse(copy.exists())
+            self.assertFalse(queued.exists())
+            self.env["mail.mail"].process_email_queue()
+        self.assertFalse(self._mails)
+
+    def test_no_notification_is_no_delivery(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer_no_portal, "Ihr Angebot", visibility="customer"
+            )
+        self.assertEqual(message.dialog_delivery_state, "sent")
+        message.dialog_delivery_message_id.notification_ids.sudo().unlink()
+        message.invalidate_recordset()
+        self.assertEqual(message.dialog_delivery_state, "failed")
+        Message = self.env["mail.message"]
+        self.assertIn(
+            message, Message.search([("dialog_delivery_state", "=", "failed")])
+        )
+        self.assertNotIn(
+            message, Message.search([("dialog_delivery_state", "=", "sent")])
+        )
