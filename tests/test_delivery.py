@@ -1,5 +1,7 @@
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
+
 from .common import DialogCase, needs_sale
 
 SECRET = "Vertraulich: Kündigung zum 31.12. wegen Umzug"
@@ -281,6 +283,30 @@ class TestDeliveryRules(DialogCase):
         resent = self.sent_emails_to(self.customer_no_portal.email)
         self.assertEqual(len(resent), 1)
         self.assertIn("Vertraulich", resent[0]["body"])
+
+    def test_two_resends_of_one_failure_send_once(self):
+        """Two users (or tabs) open the resend wizard on the same failure."""
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        failed_mail = self._new_mails
+        action = message.with_user(self.user_employee).action_dialog_resend()
+        Wizard = (
+            self.env["mail.resend.message"]
+            .with_user(self.user_employee)
+            .with_context(**action["context"])
+        )
+        first, second = Wizard.create({}), Wizard.create({})
+        with self.mock_mail_gateway():
+            first.resend_mail_action()
+            with self.assertRaisesRegex(UserError, "already sent again"):
+                second.resend_mail_action()
+        self.assertEqual(len(self.sent_emails_to(self.customer_no_portal.email)), 1)
+        self.assertEqual(failed_mail.state, "cancel", "no retry sends it again")
+        message.invalidate_recordset(["dialog_delivery_state"])
+        self.assertEqual(message.dialog_delivery_state, "sent")
 
     def test_pending_until_queue_sends(self):
         with self.mock_mail_gateway(), self.env.cr.savepoint():

@@ -1,0 +1,41 @@
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+FAILED = ("exception", "bounce")
+
+
+class MailResendPartner(models.TransientModel):
+    _inherit = "mail.resend.partner"
+
+    def action_resend(self):
+        """Resend only what still failed, once: two resend wizards opened on
+        the same failure (two users, two tabs) sent the email twice, because
+        Odoo resends each notification it was opened with, whatever its state
+        now. The first resend locks the notifications; the old failed email
+        is cancelled, so that no retry sends it again."""
+        notifications = self.notification_id
+        if notifications:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mail_notification WHERE id IN %s FOR UPDATE",
+                    tuple(notifications.ids),
+                )
+            )
+            notifications.invalidate_recordset(["notification_status"])
+        still_failed = self.filtered(
+            lambda line: line.notification_id.notification_status in FAILED
+        )
+        if self and not still_failed:
+            raise UserError(
+                self.env._("This email was already sent again, nothing to resend.")
+            )
+        # sudo: outgoing mails are the administrator's records; the wizard's
+        # user may resend, and the old email is what they replace
+        notifications = still_failed.notification_id.sudo()
+        old_mails = notifications.mail_mail_id.filtered(
+            lambda mail: mail.state == "exception"
+        )
+        result = super(MailResendPartner, still_failed).action_resend()
+        (old_mails - notifications.mail_mail_id).write({"state": "cancel"})
+        return result
