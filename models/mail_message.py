@@ -371,8 +371,9 @@ class MailMessage(models.Model):
                  WHEN m.dialog_delivery IS NULL OR m.dialog_delivery = 'none'
                    THEN 'none'
                  WHEN m.dialog_delivery_message_id IS NULL THEN 'failed'
-                 WHEN NOT EXISTS (SELECT 1 FROM mail_notification n
-                                   WHERE n.mail_message_id = m.dialog_delivery_message_id)
+                 WHEN NOT EXISTS (
+                        SELECT 1 FROM mail_notification n
+                         WHERE n.mail_message_id = m.dialog_delivery_message_id)
                    THEN 'failed'
                  WHEN EXISTS (SELECT 1 FROM mail_notification n
                                WHERE n.mail_message_id = m.dialog_delivery_message_id
