@@ -197,23 +197,39 @@ class MailThread(models.AbstractModel):
         attachments = message.attachment_ids if not notice else None
         # sudo: the user's rights were checked by dialog_post; the delivery
         # email is the system's, with the dialog message's own routing values
-        delivery = self.sudo().message_notify(
-            partner_ids=recipient.ids,
-            subject=rendered["subject"],
-            body=rendered["body_html"],
-            author_id=message.author_id.id,
-            attachment_ids=attachments.ids if attachments else [],
-            email_layout_xmlid="mail.mail_notification_light",
-            # not internal: the customer's answer by email is a discussion
-            subtype_xmlid="customer_dialog.mt_dialog_customer",
-            # a notice says nothing about the document it concerns
-            record_name=False if notice else message.record_name,
-            model_description=self.env._("customer portal") if notice else False,
-            reply_to=message.reply_to,
-            record_alias_domain_id=message.record_alias_domain_id.id,
-            record_company_id=message.record_company_id.id,
+        delivery = (
+            self.sudo()
+            .with_context(customer_dialog_notice=notice)
+            .message_notify(
+                partner_ids=recipient.ids,
+                subject=rendered["subject"],
+                body=rendered["body_html"],
+                author_id=message.author_id.id,
+                attachment_ids=attachments.ids if attachments else [],
+                email_layout_xmlid="mail.mail_notification_light",
+                # not internal: the customer's answer by email is a discussion
+                subtype_xmlid="customer_dialog.mt_dialog_customer",
+                # a notice says nothing about the document it concerns (its
+                # header: see _notify_by_email_prepare_rendering_context)
+                record_name=False if notice else message.record_name,
+                # a notice's answers go to the company, not to "Company S00021"
+                reply_to=self._dialog_notice_reply_to(message)
+                if notice
+                else message.reply_to,
+                record_alias_domain_id=message.record_alias_domain_id.id,
+                record_company_id=message.record_company_id.id,
+            )
         )
         message.sudo().dialog_delivery_message_id = delivery
+
+    def _dialog_notice_reply_to(self, message):
+        """The company's catchall under the company's name, else the author's
+        address: nothing that names the document."""
+        company = message.record_company_id or self.env.company
+        return (
+            self.env["mail.thread"].with_company(company)._notify_get_reply_to()[False]
+            or message.email_from
+        )
 
     def _dialog_schedule_follow_up(self, message, customer, responsible=None):
         """A to-do for the responsible (else the author) on the reference
@@ -595,6 +611,40 @@ class MailThread(models.AbstractModel):
                 for _name, _matches, group in groups:
                     group["has_button_access"] = False
         return groups
+
+    def _notify_by_email_prepare_rendering_context(
+        self, message, msg_vals=False, model_description=False, **kwargs
+    ):
+        """A notice says nothing about the document it concerns, also when
+        Odoo's resend wizard renders it again without dialog_post's values."""
+        if self._dialog_is_notice_delivery(message, msg_vals):
+            lang = kwargs.get("force_email_lang") or self.env.lang
+            model_description = self.with_context(lang=lang).env._("customer portal")
+        return super()._notify_by_email_prepare_rendering_context(
+            message, msg_vals=msg_vals, model_description=model_description, **kwargs
+        )
+
+    def _dialog_is_notice_delivery(self, message, msg_vals=None):
+        """Whether ``message`` is the notice email of a dialog message: while
+        dialog_post sends it (context), or later, e.g. when it is resent."""
+        if self.env.context.get("customer_dialog_notice"):
+            return True
+        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
+        if subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_dialog.mt_dialog_customer"
+        ):
+            return False
+        return bool(
+            self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("dialog_delivery_message_id", "=", message.id),
+                    ("dialog_delivery", "=", "notice"),
+                ],
+                limit=1,
+            )
+        )
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         """Only the delivery rules send a dialog message to a customer: it

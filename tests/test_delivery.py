@@ -152,6 +152,29 @@ class TestDeliveryRules(DialogCase):
                 self.assertNotIn("access_token", notice["body"])
                 self.assertNotIn("/mail/view", notice["body"])
                 self.assertNotIn(record.display_name, notice["body"])
+                self.assertNotIn(record.display_name, notice["reply_to"])
+
+    @needs_sale
+    def test_resent_notice_names_no_document(self):
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            message = self.post(
+                self.order, SECRET, visibility="customer", contact_id=self.contact.id
+            )
+        self.assertEqual(message.dialog_delivery, "notice")
+        self.assertEqual(message.dialog_delivery_state, "failed")
+        action = message.action_dialog_resend()
+        with self.mock_mail_gateway():
+            self.env["mail.resend.message"].with_context(**action["context"]).create(
+                {}
+            ).resend_mail_action()
+        (resent,) = self.sent_emails_to(self.contact.email)
+        for text in (self.order.display_name, "Sales Order", "Angebot"):
+            self.assertNotIn(text, resent["body"])
+            self.assertNotIn(text, resent["reply_to"])
+        self.assertIn(f"/my/messages/{message.id}", resent["body"])
 
     @needs_sale
     def test_portal_customer_content_by_flag(self):
