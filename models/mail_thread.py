@@ -221,6 +221,8 @@ class MailThread(models.AbstractModel):
             )
         )
         message.sudo().dialog_delivery_message_id = delivery
+        # an email sent at once may have failed before the link above existed
+        delivery.notification_ids._dialog_report_failed_deliveries()
 
     def _dialog_notice_reply_to(self, message):
         """The company's catchall under the company's name, else the author's
@@ -615,35 +617,14 @@ class MailThread(models.AbstractModel):
     def _notify_by_email_prepare_rendering_context(
         self, message, msg_vals=False, model_description=False, **kwargs
     ):
-        """A notice says nothing about the document it concerns, also when
-        Odoo's resend wizard renders it again without dialog_post's values."""
-        if self._dialog_is_notice_delivery(message, msg_vals):
+        """A notice says nothing about the document it concerns: its header
+        names the customer portal, in the recipient's language (dialog_post
+        and the resend wizard set the context)."""
+        if self.env.context.get("customer_dialog_notice"):
             lang = kwargs.get("force_email_lang") or self.env.lang
             model_description = self.with_context(lang=lang).env._("customer portal")
         return super()._notify_by_email_prepare_rendering_context(
             message, msg_vals=msg_vals, model_description=model_description, **kwargs
-        )
-
-    def _dialog_is_notice_delivery(self, message, msg_vals=None):
-        """Whether ``message`` is the notice email of a dialog message: while
-        dialog_post sends it (context), or later, e.g. when it is resent."""
-        if self.env.context.get("customer_dialog_notice"):
-            return True
-        subtype_id = (msg_vals or {}).get("subtype_id") or message.subtype_id.id
-        if subtype_id != self.env["ir.model.data"]._xmlid_to_res_id(
-            "customer_dialog.mt_dialog_customer"
-        ):
-            return False
-        return bool(
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [
-                    ("dialog_delivery_message_id", "=", message.id),
-                    ("dialog_delivery", "=", "notice"),
-                ],
-                limit=1,
-            )
         )
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):

@@ -307,6 +307,40 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(len(resent), 1)
         self.assertIn("Vertraulich", resent[0]["body"])
 
+    def test_a_failure_is_work_for_the_responsible(self):
+        refused = patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused"))
+        with self.mock_mail_gateway():
+            self.post(self.customer_no_portal, SECRET, visibility="customer")
+        self.assertFalse(self.customer_no_portal.activity_ids, "sent: no work")
+        with self.mock_mail_gateway(), refused:
+            message = self.post(
+                self.customer_no_portal,
+                SECRET,
+                visibility="customer",
+                user_id=self.user_manager.id,
+            )
+        failure_type = self.env.ref(
+            "customer_dialog.mail_activity_type_delivery_failed"
+        )
+
+        def failure_activities():
+            return self.customer_no_portal.activity_ids.filtered(
+                lambda a: a.activity_type_id == failure_type
+            )
+
+        activity = failure_activities()
+        self.assertEqual(activity.user_id, self.user_manager)
+        self.assertIn(message._dialog_backend_url(), activity.note)
+        self.assertNotIn("Vertraulich", activity.note + activity.summary)
+        # failing again leaves the one to-do
+        action = message.action_dialog_resend()
+        with self.mock_mail_gateway(), refused:
+            self.env["mail.resend.message"].with_context(**action["context"]).create(
+                {}
+            ).resend_mail_action()
+        self.assertEqual(message.dialog_delivery_state, "failed")
+        self.assertEqual(failure_activities(), activity)
+
     def test_two_resends_of_one_failure_send_once(self):
         """Two users (or tabs) open the resend wizard on the same failure."""
         with (

@@ -119,6 +119,13 @@ class TestBounces(DialogCase):
             self.bounce(content, self.env.ref("base.user_root"))
         content.invalidate_recordset()
         self.assertEqual(content.dialog_delivery_state, "failed")
+        # the bounce is work for the author, on the reference object
+        failure = self.customer_no_portal.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("customer_dialog.mail_activity_type_delivery_failed")
+        )
+        self.assertEqual(failure.user_id, self.user_employee)
+        self.assertIn(content._dialog_backend_url(), failure.note)
 
 
 class TestPortalReplyIsWork(DialogCase):

@@ -13,7 +13,8 @@ class MailResendPartner(models.TransientModel):
         the same failure (two users, two tabs) sent the email twice, because
         Odoo resends each notification it was opened with, whatever its state
         now. The first resend locks the notifications; the old failed email
-        is cancelled, so that no retry sends it again."""
+        is cancelled, so that no retry sends it again. A notice is rendered
+        as a notice again (see mail.thread)."""
         notifications = self.notification_id
         if notifications:
             self.env.cr.execute(
@@ -36,6 +37,22 @@ class MailResendPartner(models.TransientModel):
         old_mails = notifications.mail_mail_id.filtered(
             lambda mail: mail.state == "exception"
         )
-        result = super(MailResendPartner, still_failed).action_resend()
+        message = self.resend_wizard_id.mail_message_id
+        is_notice = bool(
+            message
+            and self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("dialog_delivery_message_id", "in", message.ids),
+                    ("dialog_delivery", "=", "notice"),
+                ],
+                limit=1,
+            )
+        )
+        result = super(
+            MailResendPartner,
+            still_failed.with_context(customer_dialog_notice=is_notice),
+        ).action_resend()
         (old_mails - notifications.mail_mail_id).write({"state": "cancel"})
         return result

@@ -1,0 +1,76 @@
+from markupsafe import Markup
+
+from odoo import models
+from odoo.tools import SQL
+
+# What a mail server answers when an email did not arrive (canceled is a
+# decision inside Odoo: an erasure or a discarded failure).
+DELIVERY_FAILURES = ("exception", "bounce")
+
+
+class MailNotification(models.Model):
+    _inherit = "mail.notification"
+
+    def write(self, vals):
+        result = super().write(vals)
+        # a bounce comes by email, days later; an SMTP failure is reported
+        # when Odoo knows the outcome (mail.mail), not when it marks every
+        # notification as failed before it tries
+        if vals.get("notification_status") == "bounce":
+            self._dialog_report_failed_deliveries()
+        return result
+
+    def _dialog_report_failed_deliveries(self):
+        """A failed delivery (SMTP error or bounce) is work for the message's
+        responsible, else its author, whoever of them still works here: a
+        to-do on the reference object that links to the message, once per
+        failure still open. Odoo's own failure list leaves out delivery
+        emails (they are user notifications)."""
+        # one query, whatever the message: failures of other emails cost
+        # nothing more
+        self.flush_recordset(
+            ["mail_message_id", "notification_type", "notification_status"]
+        )
+        self.env["mail.message"].flush_model(["dialog_delivery_message_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT dialog.id
+                     FROM mail_notification AS notification
+                     JOIN mail_message AS dialog
+                       ON dialog.dialog_delivery_message_id
+                          = notification.mail_message_id
+                    WHERE notification.id = ANY(%s)
+                      AND notification.notification_type = 'email'
+                      AND notification.notification_status IN %s""",
+                list(self.ids),
+                DELIVERY_FAILURES,
+            )
+        )
+        if not rows:
+            return
+        messages = self.env["mail.message"].sudo().browse(row[0] for row in rows)
+        activity_type = self.env.ref(
+            "customer_dialog.mail_activity_type_delivery_failed"
+        )
+        for message in messages:
+            responsible = (
+                message.dialog_user_id | message.author_id.user_ids
+            ).filtered(lambda user: user.active and user._is_internal())[:1]
+            target = message._dialog_thread()
+            if not responsible or target is None or not hasattr(target, "activity_ids"):
+                continue
+            link = message._dialog_backend_url()
+            if target.activity_ids.filtered(
+                lambda a: a.activity_type_id == activity_type and link in (a.note or "")
+            ):
+                continue
+            target.with_context(mail_activity_quick_update=True).activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._(
+                    "Delivery failed: %(customer)s",
+                    customer=message.dialog_partner_id.display_name,
+                ),
+                note=Markup('<a href="%s">%s</a>')
+                % (link, self.env._("Open the dialog message and resend it")),
+                user_id=responsible.id,
+            )
