@@ -60,9 +60,10 @@ class MailNotification(models.Model):
             if not responsible or target is None or not hasattr(target, "activity_ids"):
                 continue
             link = message._dialog_backend_url()
-            if target.activity_ids.filtered(
-                lambda a: a.activity_type_id == activity_type and link in (a.note or "")
-            ):
+            open_failures = target.activity_ids.filtered_domain(
+                [("activity_type_id", "=", activity_type.id)]
+            )
+            if any(link in (note or "") for note in open_failures.mapped("note")):
                 continue
             target.with_context(mail_activity_quick_update=True).activity_schedule(
                 activity_type_id=activity_type.id,
