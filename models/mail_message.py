@@ -526,6 +526,16 @@ class MailMessage(models.Model):
         )
         return [row[0] for row in rows]
 
+    def _dialog_responsible(self):
+        """Who answers for this conversation: its responsible, else its
+        author, else the customer's salesperson, the first who still works
+        here (empty when none does)."""
+        return (
+            self.dialog_user_id
+            | self.author_id.user_ids
+            | self.dialog_partner_id.user_id
+        ).filtered(lambda user: user.active and user._is_internal())[:1]
+
     def _dialog_visible_to_customer(self, partner):
         self.ensure_one()
         return (

@@ -22,7 +22,7 @@ class MailNotification(models.Model):
 
     def _dialog_report_failed_deliveries(self):
         """A failed delivery (SMTP error or bounce) is work for the message's
-        responsible, else its author, whoever of them still works here: a
+        responsible (see mail.message._dialog_responsible): a
         to-do on the reference object that links to the message, once per
         failure still open. Odoo's own failure list leaves out delivery
         emails (they are user notifications)."""
@@ -53,9 +53,7 @@ class MailNotification(models.Model):
             "customer_dialog.mail_activity_type_delivery_failed"
         )
         for message in messages:
-            responsible = (
-                message.dialog_user_id | message.author_id.user_ids
-            ).filtered(lambda user: user.active and user._is_internal())[:1]
+            responsible = message._dialog_responsible()
             target = message._dialog_thread()
             if not responsible or target is None or not hasattr(target, "activity_ids"):
                 continue

@@ -265,11 +265,7 @@ class MailThread(models.AbstractModel):
         customer's salesperson: the first of them who still works here."""
         self.ensure_one()
         customer = conversation.dialog_partner_id
-        responsible = (
-            conversation.dialog_user_id
-            | conversation.author_id.user_ids
-            | customer.user_id
-        ).filtered(lambda user: user.active and user._is_internal())[:1]
+        responsible = conversation._dialog_responsible()
         subject = conversation.subject and self.env._(
             "Re: %(subject)s", subject=conversation.subject
         )
@@ -778,18 +774,58 @@ class MailThread(models.AbstractModel):
         record_customer = self._dialog_get_customer(raise_if_missing=False)
         if record_customer and record_customer != customer:
             return
-        message.sudo().write(
-            {
-                "dialog_partner_id": customer.id,
-                "dialog_contact_id": author.id if author != customer else False,
-                "dialog_visibility": "customer",
-                "dialog_published": True,
-                "dialog_delivery": "none",
-                "dialog_delivery_code": "received_email",
-                "dialog_delivery_address": author.email_normalized,
-                "dialog_channel": "email",
-                "dialog_direction": "incoming",
-                "dialog_reference_model": self._name,
-            }
-        )
+        values = {
+            "dialog_partner_id": customer.id,
+            "dialog_contact_id": author.id if author != customer else False,
+            "dialog_visibility": "customer",
+            "dialog_published": True,
+            "dialog_delivery": "none",
+            "dialog_delivery_code": "received_email",
+            "dialog_delivery_address": author.email_normalized,
+            "dialog_channel": "email",
+            "dialog_direction": "incoming",
+            "dialog_reference_model": self._name,
+        }
+        # an answer to a delivery email joins its conversation and is work
+        # for its responsible, like an answer in the portal
+        conversation = self._dialog_answered_conversation(message, author)
+        responsible = conversation._dialog_responsible()
+        if conversation:
+            values.update(
+                dialog_reply_to_id=conversation.id,
+                dialog_topic_id=conversation.dialog_topic_id.id,
+                dialog_user_id=conversation.dialog_user_id.id,
+                dialog_follow_up_date=bool(responsible)
+                and fields.Date.context_today(self),
+            )
+        message.sudo().write(values)
         self._dialog_note_model_in_use()
+        if conversation and responsible:
+            self.with_context(
+                mail_activity_quick_update=True
+            )._dialog_schedule_follow_up(message, customer, responsible)
+
+    def _dialog_answered_conversation(self, message, author):
+        """The conversation whose delivery email ``message`` answers (its
+        parent, found by Odoo from the In-Reply-To header), if the author's
+        customer may read it."""
+        parent = message.sudo().parent_id
+        if not parent:
+            return self.env["mail.message"]
+        answered = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("dialog_delivery_message_id", "=", parent.id),
+                    ("id", "=", parent.id),
+                    ("dialog_visibility", "!=", False),
+                ],
+                limit=1,
+            )
+        )
+        conversation = answered.dialog_reply_to_id or answered
+        if conversation and conversation._dialog_visible_to_customer(author):
+            return conversation
+        return self.env["mail.message"]

@@ -102,6 +102,40 @@ class TestIncomingEmail(DialogCase):
         self.assertFalse(received.dialog_contact_id)
         self.assertEqual(received.dialog_direction, "incoming")
 
+    def test_answer_by_email_joins_the_conversation_and_is_work(self):
+        """As an answer in the portal: same conversation, a to-do for the
+        conversation's responsible."""
+        with self.mock_mail_gateway():
+            sent = self.post(
+                self.customer_no_portal,
+                "Ihre Anfrage",
+                visibility="customer",
+                topic_id=self.topic_general.id,
+                user_id=self.user_manager.id,
+            )
+            received = self._reply(
+                sent,
+                self.customer_no_portal.email_formatted,
+                "<reply-3@ohneportal.example.com>",
+            )
+        self.assertEqual(received.dialog_reply_to_id, sent)
+        self.assertEqual(received.dialog_topic_id, self.topic_general)
+        self.assertEqual(received.dialog_activity_id.user_id, self.user_manager)
+        self.assertEqual(received.dialog_activity_id.res_id, self.customer_no_portal.id)
+        # an unpublished conversation is not one the customer can answer
+        with self.mock_mail_gateway():
+            hidden = self.post(
+                self.customer_no_portal, "Noch eine Frage", visibility="customer"
+            )
+            hidden.dialog_published = False
+            stray = self._reply(
+                hidden,
+                self.customer_no_portal.email_formatted,
+                "<reply-4@ohneportal.example.com>",
+            )
+        self.assertEqual(stray.dialog_direction, "incoming")
+        self.assertFalse(stray.dialog_reply_to_id)
+
     def test_email_from_employee_not_classified(self):
         with self.mock_mail_gateway():
             sent = self.post(
