@@ -802,6 +802,8 @@ class MailMessage(models.Model):
             decision = record._dialog_decide_delivery(visibility, recipient)
             if decision["visibility"] != visibility:
                 raise UserError(decision["info"])
+            if decision["delivery"] == "content":
+                record._dialog_check_email_size(message.attachment_ids)
             message.sudo().write(
                 {
                     "dialog_visibility": decision["visibility"],

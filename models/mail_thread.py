@@ -95,6 +95,8 @@ class MailThread(models.AbstractModel):
         )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
+        if decision["delivery"] == "content":
+            self._dialog_check_email_size(values["attachments"])
         message = self._dialog_message_post(
             values["attachments"],
             body=values["body"],
@@ -177,6 +179,8 @@ class MailThread(models.AbstractModel):
         an Odoo notification, so that its state, bounces and the resend wizard
         are Odoo's own."""
         self.ensure_one()
+        notice = message.dialog_delivery == "notice"
+        attachments = message.attachment_ids if not notice else None
         template_xmlid = (
             "customer_dialog.mail_template_dialog_content"
             if message.dialog_delivery == "content"
@@ -193,8 +197,6 @@ class MailThread(models.AbstractModel):
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
             message.id
         ]
-        notice = message.dialog_delivery == "notice"
-        attachments = message.attachment_ids if not notice else None
         # sudo: the user's rights were checked by dialog_post; the delivery
         # email is the system's, with the dialog message's own routing values
         delivery = (
@@ -223,6 +225,27 @@ class MailThread(models.AbstractModel):
         message.sudo().dialog_delivery_message_id = delivery
         # an email sent at once may have failed before the link above existed
         delivery.notification_ids._dialog_report_failed_deliveries()
+
+    def _dialog_check_email_size(self, attachments):
+        """Files the mail server would refuse are refused now, with the
+        message, instead of a delivery that fails on every resend (Odoo's
+        fallback, links with access tokens, does not open a customer's files:
+        they need a login)."""
+        if not attachments:
+            return
+        max_mb = self.env["ir.mail_server"].sudo()._get_max_email_size()
+        # base64 makes a file a third larger in an email
+        size_mb = sum(attachments.sudo().mapped("file_size")) * 4 / 3 / 1024 / 1024
+        if size_mb > max_mb:
+            raise UserError(
+                self.env._(
+                    "The files are too large to be emailed: %(size).1f MB, the "
+                    "mail server takes %(max).1f MB. Send fewer or smaller "
+                    "files, or only a notice of the message in the portal.",
+                    size=size_mb,
+                    max=max_mb,
+                )
+            )
 
     def _dialog_notice_reply_to(self, message):
         """The company's catchall under the company's name, else the author's

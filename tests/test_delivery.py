@@ -341,6 +341,29 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(message.dialog_delivery_state, "failed")
         self.assertEqual(failure_activities(), activity)
 
+    def test_files_the_mail_server_refuses_are_refused_at_once(self):
+        self.env["ir.config_parameter"].set_param("base.default_max_email_size", "1")
+        scan = self.upload("scan.pdf", b"%PDF" + b"0" * 800_000)
+        before = self.env["mail.message"].search_count([])
+        with self.assertRaisesRegex(UserError, "too large to be emailed"):
+            self.post(
+                self.customer_no_portal,
+                SECRET,
+                visibility="customer",
+                attachment_ids=scan.ids,
+            )
+        self.assertEqual(self.env["mail.message"].search_count([]), before)
+        # kept internal, or as a notice, the files stay in Odoo: no limit
+        with self.mock_mail_gateway():
+            internal = self.post(
+                self.customer_no_portal, SECRET, attachment_ids=scan.ids
+            )
+        with self.assertRaisesRegex(UserError, "too large to be emailed"):
+            internal.with_user(self.user_employee).write(
+                {"dialog_visibility": "customer"}
+            )
+        self.assertEqual(internal.dialog_visibility, "internal")
+
     def test_two_resends_of_one_failure_send_once(self):
         """Two users (or tabs) open the resend wizard on the same failure."""
         with (
