@@ -307,6 +307,23 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(len(resent), 1)
         self.assertIn("Vertraulich", resent[0]["body"])
 
+    def test_address_corrected_in_the_resend_wizard_is_recorded(self):
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        action = message.action_dialog_resend()
+        wizard = (
+            self.env["mail.resend.message"].with_context(**action["context"]).create({})
+        )
+        wizard.partner_ids.email = "neu@ohneportal.example.com"
+        with self.mock_mail_gateway():
+            wizard.resend_mail_action()
+        self.assertEqual(len(self.sent_emails_to("neu@ohneportal.example.com")), 1)
+        self.assertEqual(message.dialog_delivery_address, "neu@ohneportal.example.com")
+        self.assertIn("neu@ohneportal.example.com", message.dialog_delivery_info)
+
     def test_a_failure_is_work_for_the_responsible(self):
         refused = patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused"))
         with self.mock_mail_gateway():

@@ -1,6 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 
 FAILED = ("exception", "bounce")
 
@@ -14,7 +14,8 @@ class MailResendPartner(models.TransientModel):
         Odoo resends each notification it was opened with, whatever its state
         now. The first resend locks the notifications; the old failed email
         is cancelled, so that no retry sends it again. A notice is rendered
-        as a notice again (see mail.thread)."""
+        as a notice again (see mail.thread), and the dialog message records
+        the address the email went to."""
         notifications = self.notification_id
         if notifications:
             self.env.cr.execute(
@@ -37,22 +38,30 @@ class MailResendPartner(models.TransientModel):
         old_mails = notifications.mail_mail_id.filtered(
             lambda mail: mail.state == "exception"
         )
-        message = self.resend_wizard_id.mail_message_id
-        is_notice = bool(
-            message
-            and self.env["mail.message"]
+        dialog = (
+            self.env["mail.message"]
             .sudo()
-            .search_count(
+            .search(
                 [
-                    ("dialog_delivery_message_id", "in", message.ids),
-                    ("dialog_delivery", "=", "notice"),
+                    (
+                        "dialog_delivery_message_id",
+                        "in",
+                        self.resend_wizard_id.mail_message_id.ids,
+                    )
                 ],
                 limit=1,
             )
         )
         result = super(
             MailResendPartner,
-            still_failed.with_context(customer_dialog_notice=is_notice),
+            still_failed.with_context(
+                customer_dialog_notice=dialog.dialog_delivery == "notice"
+            ),
         ).action_resend()
         (old_mails - notifications.mail_mail_id).write({"state": "cancel"})
+        # the address may have been corrected in the wizard: the message
+        # tells where its email really went
+        address = email_normalize(still_failed.partner_id[:1].email or "")
+        if dialog and address and address != dialog.dialog_delivery_address:
+            dialog.dialog_delivery_address = address
         return result
