@@ -1,3 +1,5 @@
+import re
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -26,6 +28,9 @@ from .dialog_input import (
 
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
+# A file shown in a text: /web/image/42, /web/image/42-1a2b3c4d/photo.png ...
+# (the id, then the URL's query if it has one)
+IMAGE_LINK = re.compile(r"(/web/(?:image|content)/(\d+)[^\"'?\s<>]*)(\?[^\"'\s<>]*)?")
 
 
 class MailThread(models.AbstractModel):
@@ -335,11 +340,16 @@ class MailThread(models.AbstractModel):
         """Create a dialog message on this record: the one way dialog messages
         come into being (dialog_post and portal replies).
 
-        Files uploaded for it and images pasted into its text become the
-        message's own (``res_model`` mail.message), so that reading them needs
-        access to the message, not to the document; files of the document
-        stay where they are.
+        Files uploaded for it and images pasted or inserted into its text
+        become the message's own (``res_model`` mail.message), so that reading
+        them needs access to the message, not to the document; files of the
+        document stay where they are.
         """
+        inserted = self._dialog_images_uploaded_in_text(values["body"])
+        if inserted:
+            # a customer reads files only with their token (and a login)
+            values["body"] = self._dialog_link_with_tokens(values["body"], inserted)
+            attachments |= inserted
         uploads = self._dialog_pending_uploads(attachments)
         pasted_images = "data:image" in (values["body"] or "")
         poster = self._dialog_posting()
@@ -370,6 +380,38 @@ class MailThread(models.AbstractModel):
             )
         self._dialog_note_model_in_use()
         return message
+
+    @api.model
+    def _dialog_images_uploaded_in_text(self, body):
+        """Images the poster inserted with the editor of the composer: files
+        of the composer that belong to nothing (only their uploader could
+        see them, in the portal they were broken) and that the text shows."""
+        ids = {
+            int(link[2])
+            for link in IMAGE_LINK.finditer(str(body or ""))
+            if is_request_id(link[2])
+        }
+        if not ids:
+            return self.env["ir.attachment"]
+        return self._dialog_pending_uploads(
+            self.env["ir.attachment"].sudo().browse(ids).exists()
+        ).filtered(lambda a: a.create_uid == self.env.user)
+
+    @api.model
+    def _dialog_link_with_tokens(self, body, attachments):
+        """``body`` with the access token in each URL of ``attachments``."""
+        tokens = dict(
+            zip(attachments.ids, attachments.generate_access_token(), strict=True)
+        )
+
+        def with_token(match):
+            url, query = match[1], match[3] or ""
+            token = tokens.get(int(match[2]))
+            if not token or "access_token=" in query:
+                return match[0]
+            return f"{url}{query}{'&' if query else '?'}access_token={token}"
+
+        return Markup(IMAGE_LINK.sub(with_token, str(body)))
 
     @api.model
     def _dialog_pending_uploads(self, attachments):

@@ -4,6 +4,8 @@ reading the company's block reason, keeping files through access tokens,
 asking about foreign messages, and answering where nobody is responsible."""
 
 import base64
+import html
+import re
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -234,6 +236,41 @@ class TestEmployeeFiles(PortalCase):
         token = image.sudo().access_token
         self.authenticate("karl.portal", "karl.portal")
         response = self.url_open(f"/web/image/{image.id}?access_token={token}")
+        self.assertEqual(response.content, base64.b64decode(PIXEL))
+
+    def test_image_inserted_with_the_editor_belongs_to_the_message(self):
+        """The composer's editor uploads an image as a file of the composer
+        that belongs to nothing; the text shows it by its URL."""
+        Attachment = self.env["ir.attachment"]
+        editor_image, foreign = (
+            Attachment.with_user(user).create(
+                {
+                    "name": "schaden.png",
+                    "datas": PIXEL,
+                    "res_model": "customer_dialog.composer",
+                    "res_id": 0,
+                }
+            )
+            for user in (self.user_employee, self.user_manager)
+        )
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                f'<p>Foto</p><img src="/web/image/{editor_image.id}-1a2b3c4d/s.png">'
+                f'<img src="/web/image/{foreign.id}">',
+                visibility="customer",
+                contact_id=self.contact.id,
+            )
+        self.assertEqual(message.attachment_ids, editor_image)
+        self.assertEqual(
+            (editor_image.res_model, editor_image.res_id), ("mail.message", message.id)
+        )
+        self.assertEqual(foreign.res_model, "customer_dialog.composer")
+        # the customer sees it in the portal with the link in the text
+        src = re.search(rf'src="(/web/image/{editor_image.id}[^"]*)"', message.body)
+        self.assertIn(editor_image.sudo().access_token, src[1])
+        self.authenticate("karl.portal", "karl.portal")
+        response = self.url_open(html.unescape(src[1]))
         self.assertEqual(response.content, base64.b64decode(PIXEL))
 
     def test_files_added_when_editing_belong_to_the_message(self):
