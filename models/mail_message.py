@@ -1105,6 +1105,16 @@ class MailMessage(models.Model):
             raise UserError(
                 self.env._("Only a message whose delivery failed can be resent.")
             )
+        if not self.sudo().dialog_delivery_message_id.notification_ids.filtered(
+            lambda n: n.notification_status in ("exception", "bounce")
+        ):
+            # cancelled: its content was erased, or its failure discarded
+            raise UserError(
+                self.env._(
+                    "This delivery was cancelled (its content erased or its "
+                    "failure discarded): there is nothing to resend."
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Resend"),

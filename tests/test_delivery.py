@@ -432,3 +432,9 @@ class TestDeliveryRules(DialogCase):
             message = self.post(self.customer_no_portal, SECRET, visibility="customer")
         with self.assertRaisesRegex(Exception, "delivery failed"):
             message.action_dialog_resend()
+        # a cancelled delivery (erased, or its failure discarded) reads failed
+        notification = message.dialog_delivery_message_id.notification_ids
+        notification.notification_status = "canceled"
+        self.assertEqual(message.dialog_delivery_state, "failed")
+        with self.assertRaisesRegex(UserError, "nothing to resend"):
+            message.action_dialog_resend()
