@@ -526,6 +526,18 @@ class MailMessage(models.Model):
         )
         return [row[0] for row in rows]
 
+    @api.model
+    def _dialog_record_delivery_addresses(self, addresses):
+        """Record, per delivery email id, the address it went to on its dialog
+        message, where it changed since the decision."""
+        messages = self.sudo().search(
+            [("dialog_delivery_message_id", "in", list(addresses))]
+        )
+        for message in messages:
+            address = addresses[message.dialog_delivery_message_id.id]
+            if address and address != message.dialog_delivery_address:
+                message.dialog_delivery_address = address
+
     def _dialog_responsible(self):
         """Who answers for this conversation: its responsible, else its
         author, else the customer's salesperson, the first who still works

@@ -307,6 +307,19 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(len(resent), 1)
         self.assertIn("Vertraulich", resent[0]["body"])
 
+    def test_address_changed_before_the_queue_sends_is_recorded(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer_no_portal.with_context(mail_notify_force_send=False),
+                SECRET,
+                visibility="customer",
+            )
+            self.assertEqual(message.dialog_delivery_state, "pending")
+            self.customer_no_portal.email = "neu@ohneportal.example.com"
+            self.env["mail.mail"].process_email_queue()
+        self.assertEqual(len(self.sent_emails_to("neu@ohneportal.example.com")), 1)
+        self.assertEqual(message.dialog_delivery_address, "neu@ohneportal.example.com")
+
     def test_address_corrected_in_the_resend_wizard_is_recorded(self):
         with (
             self.mock_mail_gateway(),

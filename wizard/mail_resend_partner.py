@@ -1,6 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL
 
 FAILED = ("exception", "bounce")
 
@@ -14,8 +14,7 @@ class MailResendPartner(models.TransientModel):
         Odoo resends each notification it was opened with, whatever its state
         now. The first resend locks the notifications; the old failed email
         is cancelled, so that no retry sends it again. A notice is rendered
-        as a notice again (see mail.thread), and the dialog message records
-        the address the email went to."""
+        as a notice again (see mail.thread)."""
         notifications = self.notification_id
         if notifications:
             self.env.cr.execute(
@@ -59,9 +58,4 @@ class MailResendPartner(models.TransientModel):
             ),
         ).action_resend()
         (old_mails - notifications.mail_mail_id).write({"state": "cancel"})
-        # the address may have been corrected in the wizard: the message
-        # tells where its email really went
-        address = email_normalize(still_failed.partner_id[:1].email or "")
-        if dialog and address and address != dialog.dialog_delivery_address:
-            dialog.dialog_delivery_address = address
         return result
