@@ -26,29 +26,37 @@ class MailNotification(models.Model):
         to-do on the reference object that links to the message, once per
         failure still open. Odoo's own failure list leaves out delivery
         emails (they are user notifications)."""
-        # one query, whatever the message: failures of other emails cost
-        # nothing more
-        self.flush_recordset(
-            ["mail_message_id", "notification_type", "notification_status"]
-        )
-        self.env["mail.message"].flush_model(["dialog_delivery_message_id"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT dialog.id
-                     FROM mail_notification AS notification
-                     JOIN mail_message AS dialog
-                       ON dialog.dialog_delivery_message_id
-                          = notification.mail_message_id
-                    WHERE notification.id = ANY(%s)
-                      AND notification.notification_type = 'email'
-                      AND notification.notification_status IN %s""",
-                list(self.ids),
-                DELIVERY_FAILURES,
+        Message = self.env["mail.message"].sudo()
+        if delivering := self.env.context.get("customer_dialog_delivery_of"):
+            # sent at once by dialog_post, before the message links to it
+            failed = self.sudo().filtered(
+                lambda n: n.notification_type == "email"
+                and n.notification_status in DELIVERY_FAILURES
             )
-        )
-        if not rows:
+            messages = Message.browse(delivering) if failed else Message
+        else:
+            # one query: other emails' failures cost nothing more
+            self.flush_recordset(
+                ["mail_message_id", "notification_type", "notification_status"]
+            )
+            Message.flush_model(["dialog_delivery_message_id"])
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT dialog.id
+                         FROM mail_notification AS notification
+                         JOIN mail_message AS dialog
+                           ON dialog.dialog_delivery_message_id
+                              = notification.mail_message_id
+                        WHERE notification.id = ANY(%s)
+                          AND notification.notification_type = 'email'
+                          AND notification.notification_status IN %s""",
+                    list(self.ids),
+                    DELIVERY_FAILURES,
+                )
+            )
+            messages = Message.browse(row[0] for row in rows)
+        if not messages:
             return
-        messages = self.env["mail.message"].sudo().browse(row[0] for row in rows)
         activity_type = self.env.ref(
             "customer_dialog.mail_activity_type_delivery_failed"
         )

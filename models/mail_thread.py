@@ -206,7 +206,10 @@ class MailThread(models.AbstractModel):
         # email is the system's, with the dialog message's own routing values
         delivery = (
             self.sudo()
-            .with_context(customer_dialog_notice=notice)
+            # an email sent at once fails before the message links to it
+            .with_context(
+                customer_dialog_notice=notice, customer_dialog_delivery_of=message.id
+            )
             .message_notify(
                 partner_ids=recipient.ids,
                 subject=rendered["subject"],
@@ -228,8 +231,6 @@ class MailThread(models.AbstractModel):
             )
         )
         message.sudo().dialog_delivery_message_id = delivery
-        # an email sent at once may have failed before the link above existed
-        delivery.notification_ids._dialog_report_failed_deliveries()
 
     def _dialog_check_email_size(self, attachments):
         """Files the mail server would refuse are refused now, with the
