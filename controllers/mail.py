@@ -16,13 +16,16 @@ class DialogPortalChatter(PortalChatter):
         message the visitor may not read gets the placeholder."""
         if not is_request_id(pid):
             pid = _hash = None
-        if not is_request_id(res_id) or (
-            (access_token or _hash)
-            and not request.env["mail.message"]._get_with_access(
+        if not is_request_id(res_id):
+            res_id = 0
+        elif access_token or _hash:
+            message = request.env["mail.message"]._get_with_access(
                 res_id, "read", token=access_token, hash=_hash, pid=pid
             )
-        ):
-            res_id = 0
+            # portal looks the message's document up: one without any (a
+            # notification) failed with a 500
+            if not message or message.sudo().model not in request.env:
+                res_id = 0
         return super().portal_avatar(
             res_id=res_id,
             height=height,

@@ -526,6 +526,28 @@ class MailMessage(models.Model):
         )
         return [row[0] for row in rows]
 
+    def _dialog_check_resend(self, notifications):
+        """Odoo's resend wizard emails its message to the partners of the
+        notifications it is given, both chosen by the caller: it resends only
+        a failed email of this message to its own recipients, for a user who
+        may read it. A dialog message itself is never sent this way: only
+        its delivery email, to its recipient."""
+        sudo = self.sudo()
+        if len(self) != 1 or notifications.sudo().mail_message_id - sudo:
+            raise AccessError(
+                self.env._("Only the recipients of this email can get it again.")
+            )
+        if sudo.dialog_visibility:
+            raise AccessError(
+                self.env._(
+                    "A dialog message reaches a customer only by the delivery "
+                    "rules: resend its delivery email instead."
+                )
+            )
+        dialog = sudo.search([("dialog_delivery_message_id", "=", self.id)], limit=1)
+        # a delivery email is read as its dialog message is
+        (dialog.with_env(self.env) if dialog else self).check_access("read")
+
     @api.model
     def _dialog_record_delivery_addresses(self, addresses):
         """Record, per delivery email id, the address it went to on its dialog
@@ -841,6 +863,33 @@ class MailMessage(models.Model):
                 self.env._(
                     "A message delivered to the customer can only be deleted "
                     "by a manager."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_legal_hold(self):
+        """A legal hold stops every deletion of the customer's file, by anyone:
+        its dialog messages and their delivery emails, the proof of what was
+        sent (retention skips such customers, erasure is refused)."""
+        sudo = self.sudo()
+        held = sudo.filtered(
+            lambda m: m.dialog_visibility and m.dialog_partner_id.dialog_legal_hold
+        )
+        copies = sudo.filtered(lambda m: m.message_type == "user_notification")
+        if copies and not held:
+            held = sudo.search(
+                [
+                    ("dialog_delivery_message_id", "in", copies.ids),
+                    ("dialog_partner_id.dialog_legal_hold", "=", True),
+                ],
+                limit=1,
+            )
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is under legal hold: its customer file cannot "
+                    "be deleted, not even in part.",
+                    customer=held[0].dialog_partner_id.display_name,
                 )
             )
 

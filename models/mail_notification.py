@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 # What a mail server answers when an email did not arrive (canceled is a
@@ -10,6 +11,30 @@ DELIVERY_FAILURES = ("exception", "bounce")
 
 class MailNotification(models.Model):
     _inherit = "mail.notification"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Odoo notifies in sudo; a user creating a notification of a dialog
+        # message or of its delivery email could have it resent to anyone
+        if not self.env.su:
+            message_ids = {vals.get("mail_message_id") for vals in vals_list} - {None}
+            Message = self.env["mail.message"].sudo()
+            if Message.search_count(
+                [
+                    "|",
+                    "&",
+                    ("id", "in", list(message_ids)),
+                    ("dialog_visibility", "!=", False),
+                    ("dialog_delivery_message_id", "in", list(message_ids)),
+                ],
+                limit=1,
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Notifications of dialog messages are the delivery's own."
+                    )
+                )
+        return super().create(vals_list)
 
     def write(self, vals):
         result = super().write(vals)

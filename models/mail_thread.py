@@ -28,6 +28,8 @@ from .dialog_input import (
 
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
+# The data of an image pasted into a text, in base64.
+PASTED_IMAGE = re.compile(r"data:image/[\w.+-]+;base64,([A-Za-z0-9+/=]+)")
 # A file shown in a text: /web/image/42, /web/image/42-1a2b3c4d/photo.png ...
 # (the id, then the URL's query if it has one)
 IMAGE_LINK = re.compile(r"(/web/(?:image|content)/(\d+)[^\"'?\s<>]*)(\?[^\"'\s<>]*)?")
@@ -101,7 +103,7 @@ class MailThread(models.AbstractModel):
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
         if decision["delivery"] == "content":
-            self._dialog_check_email_size(values["attachments"])
+            self._dialog_check_email_size(values["attachments"], values["body"])
         message = self._dialog_message_post(
             values["attachments"],
             body=values["body"],
@@ -232,16 +234,22 @@ class MailThread(models.AbstractModel):
         )
         message.sudo().dialog_delivery_message_id = delivery
 
-    def _dialog_check_email_size(self, attachments):
-        """Files the mail server would refuse are refused now, with the
-        message, instead of a delivery that fails on every resend (Odoo's
+    def _dialog_check_email_size(self, attachments, body=None):
+        """Files the mail server would refuse are refused before the message
+        is stored, instead of a delivery that fails on every resend (Odoo's
         fallback, links with access tokens, does not open a customer's files:
-        they need a login)."""
-        if not attachments:
+        they need a login). With ``body``: also the images pasted or inserted
+        into the text that the message will carry."""
+        files = attachments | self._dialog_images_uploaded_in_text(body)
+        pasted = sum(
+            len(data) * 3 // 4 for data in PASTED_IMAGE.findall(str(body or ""))
+        )
+        if not files and not pasted:
             return
         max_mb = self.env["ir.mail_server"].sudo()._get_max_email_size()
         # base64 makes a file a third larger in an email
-        size_mb = sum(attachments.sudo().mapped("file_size")) * 4 / 3 / 1024 / 1024
+        size = sum(files.sudo().mapped("file_size")) + pasted
+        size_mb = size * 4 / 3 / 1024 / 1024
         if size_mb > max_mb:
             raise UserError(
                 self.env._(
@@ -752,7 +760,9 @@ class MailThread(models.AbstractModel):
                 )
         model_name = self.env["ir.model"]._get(self._name).name
         names = {record.id: record.display_name for record in self.sudo()}
-        for message in messages:
+        # a file several messages carry goes to a published one first, so
+        # that the customer keeps it
+        for message in messages.sorted(lambda m: not m.dialog_published):
             customer = message.dialog_partner_id
             note = f"{model_name} {names.get(message.res_id, message.res_id)}"
             moved = message | message.dialog_delivery_message_id
@@ -878,18 +888,12 @@ class MailThread(models.AbstractModel):
         parent = message.sudo().parent_id
         if not parent:
             return self.env["mail.message"]
+        # customers only ever get delivery emails: Odoo's fallback parent (a
+        # thread's first message) is no answer to a conversation
         answered = (
             self.env["mail.message"]
             .sudo()
-            .search(
-                [
-                    "|",
-                    ("dialog_delivery_message_id", "=", parent.id),
-                    ("id", "=", parent.id),
-                    ("dialog_visibility", "!=", False),
-                ],
-                limit=1,
-            )
+            .search([("dialog_delivery_message_id", "=", parent.id)], limit=1)
         )
         conversation = answered.dialog_reply_to_id or answered
         if conversation and conversation._dialog_visible_to_customer(author):

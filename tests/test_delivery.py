@@ -1,6 +1,7 @@
+import base64
 from unittest.mock import patch
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import DialogCase, needs_sale
 
@@ -383,6 +384,24 @@ class TestDeliveryRules(DialogCase):
                 attachment_ids=scan.ids,
             )
         self.assertEqual(self.env["mail.message"].search_count([]), before)
+        # also an image inserted into the text with the composer's editor
+        inserted = self.upload("foto.png", b"0" * 800_000)
+        inserted.res_model = "customer_dialog.composer"
+        with self.assertRaisesRegex(UserError, "too large to be emailed"):
+            self.post(
+                self.customer_no_portal,
+                f'<p>Foto</p><img src="/web/image/{inserted.id}">',
+                visibility="customer",
+            )
+        # and an image pasted into it
+        pasted = base64.b64encode(b"0" * 800_000).decode()
+        with self.assertRaisesRegex(UserError, "too large to be emailed"):
+            self.post(
+                self.customer_no_portal,
+                f'<p>Foto</p><img src="data:image/png;base64,{pasted}">',
+                visibility="customer",
+            )
+        self.assertEqual(self.env["mail.message"].search_count([]), before)
         # kept internal, or as a notice, the files stay in Odoo: no limit
         with self.mock_mail_gateway():
             internal = self.post(
@@ -393,6 +412,43 @@ class TestDeliveryRules(DialogCase):
                 {"dialog_visibility": "customer"}
             )
         self.assertEqual(internal.dialog_visibility, "internal")
+
+    def test_the_resend_wizard_sends_nothing_else(self):
+        """Odoo's wizard emails its message to the partners of the
+        notifications it is given, both chosen by the caller over RPC."""
+        with (
+            self.mock_mail_gateway(),
+            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
+        ):
+            failed = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        with self.mock_mail_gateway():
+            internal = self.post(self.customer, "Intern: Bonität prüfen")
+        copy = failed.dialog_delivery_message_id
+        employee = self.env(user=self.user_employee)
+        # no notification of a dialog message or of its delivery by a user
+        for message in (internal, copy):
+            with self.assertRaises(AccessError):
+                employee["mail.notification"].create(
+                    {
+                        "mail_message_id": message.id,
+                        "res_partner_id": self.contact.id,
+                        "notification_type": "email",
+                        "notification_status": "exception",
+                    }
+                )
+        Wizard = employee["mail.resend.message"]
+        # the dialog message itself, with the failed delivery's notification
+        wizard = Wizard.with_context(mail_message_to_resend=copy.id).create({})
+        wizard.mail_message_id = internal
+        with self.mock_mail_gateway():
+            with self.assertRaises(AccessError):
+                wizard.resend_mail_action()
+            with self.assertRaises(AccessError):
+                wizard.partner_ids.action_resend()
+            with self.assertRaises(AccessError):
+                wizard.cancel_mail_action()
+        self.assertFalse(self._mails)
+        self.assertEqual(failed.dialog_delivery_state, "failed")
 
     def test_two_resends_of_one_failure_send_once(self):
         """Two users (or tabs) open the resend wizard on the same failure."""

@@ -645,6 +645,12 @@ class TestTokenHolder(HttpCase, PrivacyCase):
                     {"_hash": "x", "pid": "9" * 30},
                 ):
                     self.assertEqual(avatar(internal.id, **params), placeholder)
+        # a message of no document (a notification) that the visitor may read
+        notification = self.env["mail.thread"].message_notify(
+            partner_ids=self.partner_admin.ids, body="Hallo", subject="Hallo"
+        )
+        self.authenticate("admin", "admin")
+        self.assertEqual(avatar(notification.id, access_token="x"), placeholder)
 
     def test_thread_messages_and_file_urls_as_portal_user(self):
         with self.mock_mail_gateway():

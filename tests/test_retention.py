@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import convert_file
 
 from .common import DialogCase
@@ -190,6 +190,27 @@ class TestRetention(DialogCase):
         self.customer.sudo().dialog_legal_hold = False
         self.run_retention()
         self.assertFalse(held.exists(), "once lifted, the period applies")
+
+    def test_legal_hold_stops_deleting_by_hand(self):
+        with self.mock_mail_gateway():
+            delivered = self.post(self.customer, "Ihr Vertrag", visibility="customer")
+            note = self.post(self.customer, "Interne Notiz")
+        copy = delivered.dialog_delivery_message_id
+        self.customer.sudo().dialog_legal_hold = True
+        for message, user in (
+            (delivered, self.user_manager),
+            (note, self.user_employee),
+            (copy, self.env.ref("base.user_root")),
+        ):
+            with (
+                self.subTest(message=message.id),
+                self.assertRaisesRegex(UserError, "legal hold"),
+            ):
+                message.with_user(user).unlink()
+        self.assertEqual((delivered | note | copy).exists(), delivered | note | copy)
+        self.customer.sudo().dialog_legal_hold = False
+        note.with_user(self.user_employee).unlink()
+        self.assertFalse(note.exists())
 
     def test_legal_hold_tracked_and_for_managers_only(self):
         self.customer.with_user(self.user_manager).dialog_legal_hold = True

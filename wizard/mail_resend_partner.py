@@ -14,7 +14,11 @@ class MailResendPartner(models.TransientModel):
         Odoo resends each notification it was opened with, whatever its state
         now. The first resend locks the notifications; the old failed email
         is cancelled, so that no retry sends it again. A notice is rendered
-        as a notice again (see mail.thread)."""
+        as a notice again (see mail.thread). Who may resend what: see
+        mail.message._dialog_check_resend."""
+        if not self:
+            return super().action_resend()
+        self.resend_wizard_id.mail_message_id._dialog_check_resend(self.notification_id)
         notifications = self.notification_id
         if notifications:
             self.env.cr.execute(
