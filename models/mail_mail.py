@@ -10,7 +10,8 @@ class MailMail(models.Model):
     ):
         """Where a delivery email really went (the address may have changed
         since the message was posted, or been corrected in the resend
-        wizard), and a failure to report (see mail.notification)."""
+        wizard), whether a failure's to-do is done, and a failure to report
+        (see mail.notification)."""
         deliveries = self._dialog_deliveries()
         # read before Odoo deletes the mails (auto_delete)
         addresses = {
@@ -28,7 +29,9 @@ class MailMail(models.Model):
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
         if addresses:
-            self.env["mail.message"]._dialog_record_delivery_addresses(addresses)
+            self.env["mail.message"]._dialog_record_sent(
+                addresses, delivered=not failure_type
+            )
         if notifications:
             notifications._dialog_report_failed_deliveries()
         return result

@@ -549,9 +549,10 @@ class MailMessage(models.Model):
         (dialog.with_env(self.env) if dialog else self).check_access("read")
 
     @api.model
-    def _dialog_record_delivery_addresses(self, addresses):
-        """Record, per delivery email id, the address it went to on its dialog
-        message, where it changed since the decision."""
+    def _dialog_record_sent(self, addresses, delivered):
+        """After delivery emails were sent: record, per delivery email id, the
+        address it went to where it changed since the decision and, when it
+        arrived (``delivered``), close the to-do its failure left."""
         messages = self.sudo().search(
             [("dialog_delivery_message_id", "in", list(addresses))]
         )
@@ -559,6 +560,10 @@ class MailMessage(models.Model):
             address = addresses[message.dialog_delivery_message_id.id]
             if address and address != message.dialog_delivery_address:
                 message.dialog_delivery_address = address
+        if delivered:
+            messages._dialog_failure_activities().action_feedback(
+                feedback=self.env._("Sent again.")
+            )
 
     def _dialog_responsible(self):
         """Who answers for this conversation: its responsible, else its
@@ -902,7 +907,26 @@ class MailMessage(models.Model):
         copies = dialog_messages.dialog_delivery_message_id - self
         activities = dialog_messages.dialog_activity_id.exists()
         copies.unlink()
-        activities.unlink()
+        (activities | dialog_messages._dialog_failure_activities()).unlink()
+
+    def _dialog_failure_activities(self):
+        """The open 'Delivery failed' to-dos of these dialog messages (in
+        sudo): on their reference object, linking to the message."""
+        Activity = self.env["mail.activity"].sudo()
+        failed_type = self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_dialog.mail_activity_type_delivery_failed"
+        )
+        activities = Activity
+        for message in self.sudo():
+            activities |= Activity.search(
+                [
+                    ("activity_type_id", "=", failed_type),
+                    ("res_model", "=", message.model),
+                    ("res_id", "=", message.res_id),
+                    ("note", "ilike", message._dialog_backend_url()),
+                ]
+            )
+        return activities
 
     def _dialog_check_write(self, vals):
         """Rights and integrity of a write by a user (not the system): dialog

@@ -90,11 +90,7 @@ class MailNotification(models.Model):
             target = message._dialog_thread()
             if not responsible or target is None or not hasattr(target, "activity_ids"):
                 continue
-            link = message._dialog_backend_url()
-            open_failures = target.activity_ids.filtered_domain(
-                [("activity_type_id", "=", activity_type.id)]
-            )
-            if any(link in (note or "") for note in open_failures.mapped("note")):
+            if message._dialog_failure_activities():
                 continue
             target.with_context(mail_activity_quick_update=True).activity_schedule(
                 activity_type_id=activity_type.id,
@@ -103,6 +99,9 @@ class MailNotification(models.Model):
                     customer=message.dialog_partner_id.display_name,
                 ),
                 note=Markup('<a href="%s">%s</a>')
-                % (link, self.env._("Open the dialog message and resend it")),
+                % (
+                    message._dialog_backend_url(),
+                    self.env._("Open the dialog message and resend it"),
+                ),
                 user_id=responsible.id,
             )

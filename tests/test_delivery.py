@@ -371,6 +371,21 @@ class TestDeliveryRules(DialogCase):
             ).resend_mail_action()
         self.assertEqual(message.dialog_delivery_state, "failed")
         self.assertEqual(failure_activities(), activity)
+        # sent again: the to-do is done
+        action = message.action_dialog_resend()
+        with self.mock_mail_gateway():
+            self.env["mail.resend.message"].with_context(**action["context"]).create(
+                {}
+            ).resend_mail_action()
+        self.assertEqual(message.dialog_delivery_state, "sent")
+        self.assertFalse(activity.exists() and activity.active)
+        self.assertFalse(failure_activities())
+        # a failed message deleted takes its to-do with it
+        with self.mock_mail_gateway(), refused:
+            other = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        self.assertTrue(failure_activities())
+        other.with_user(self.user_manager).unlink()
+        self.assertFalse(failure_activities())
 
     def test_files_the_mail_server_refuses_are_refused_at_once(self):
         self.env["ir.config_parameter"].set_param("base.default_max_email_size", "1")
