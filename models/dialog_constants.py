@@ -8,6 +8,11 @@ DIALOG_POST = object()
 # Context marker set by the mail gateway while it routes an incoming email.
 DIALOG_GATEWAY = object()
 
+# Notification states of an email that did not arrive, as the mail server
+# answered (canceled is a decision inside Odoo: an erasure or a discarded
+# failure); a resend sends these again.
+DELIVERY_FAILURES = ("exception", "bounce")
+
 VISIBILITIES = [
     ("internal", "Internal"),
     ("customer", "For the customer"),

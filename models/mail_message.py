@@ -13,6 +13,7 @@ from .dialog_constants import (
     CHANNELS,
     DECISIONS,
     DELIVERIES,
+    DELIVERY_FAILURES,
     DELIVERY_STATES,
     DIALOG_POST,
     DIRECTIONS,
@@ -1191,7 +1192,7 @@ class MailMessage(models.Model):
                 self.env._("Only a message whose delivery failed can be resent.")
             )
         if not self.sudo().dialog_delivery_message_id.notification_ids.filtered(
-            lambda n: n.notification_status in ("exception", "bounce")
+            lambda n: n.notification_status in DELIVERY_FAILURES
         ):
             # cancelled: its content was erased, or its failure discarded
             raise UserError(

@@ -4,9 +4,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-# What a mail server answers when an email did not arrive (canceled is a
-# decision inside Odoo: an erasure or a discarded failure).
-DELIVERY_FAILURES = ("exception", "bounce")
+from .dialog_constants import DELIVERY_FAILURES
 
 
 class MailNotification(models.Model):

@@ -2,7 +2,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-FAILED = ("exception", "bounce")
+from ..models.dialog_constants import DELIVERY_FAILURES
 
 
 class MailResendPartner(models.TransientModel):
@@ -29,9 +29,9 @@ class MailResendPartner(models.TransientModel):
             )
             notifications.invalidate_recordset(["notification_status"])
         still_failed = self.filtered(
-            lambda line: line.notification_id.notification_status in FAILED
+            lambda line: line.notification_id.notification_status in DELIVERY_FAILURES
         )
-        if self and not still_failed:
+        if not still_failed:
             raise UserError(
                 self.env._("This email was already sent again, nothing to resend.")
             )
