@@ -12,19 +12,25 @@ class DialogPortalChatter(PortalChatter):
     ):
         """Portal finds the message through its document's token, so any id
         of a message on that document answered with its author's picture,
-        also of a hidden one: the message's own access check decides, and a
-        message the visitor may not read gets the placeholder."""
+        also of a hidden dialog message: the share users' rule decides, and
+        such a message gets the placeholder, as does a message of no
+        document (portal failed on it with a 500)."""
         if not is_request_id(pid):
             pid = _hash = None
         if not is_request_id(res_id):
             res_id = 0
         elif access_token or _hash:
-            message = request.env["mail.message"]._get_with_access(
-                res_id, "read", token=access_token, hash=_hash, pid=pid
-            )
-            # portal looks the message's document up: one without any (a
-            # notification) failed with a 500
-            if not message or message.sudo().model not in request.env:
+            message = request.env["mail.message"].sudo().browse(res_id).exists()
+            if (
+                not message
+                or message.model not in request.env
+                or (
+                    not request.env.user._is_internal()
+                    and message.with_env(request.env)._dialog_hidden_from_share_user(
+                        internal=False
+                    )
+                )
+            ):
                 res_id = 0
         return super().portal_avatar(
             res_id=res_id,

@@ -61,5 +61,12 @@ class MailResendPartner(models.TransientModel):
                 customer_dialog_notice=dialog.dialog_delivery == "notice"
             ),
         ).action_resend()
-        (old_mails - notifications.mail_mail_id).write({"state": "cancel"})
+        # an old email still carrying a recipient who was not resent stays
+        still_used = (
+            self.env["mail.notification"]
+            .sudo()
+            .search([("mail_mail_id", "in", old_mails.ids)])
+            .mail_mail_id
+        )
+        (old_mails - still_used).write({"state": "cancel"})
         return result
