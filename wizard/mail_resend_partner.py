@@ -37,10 +37,16 @@ class MailResendPartner(models.TransientModel):
             )
         # sudo: outgoing mails are the administrator's records; the wizard's
         # user may resend, and the old email is what they replace
-        notifications = still_failed.notification_id.sudo()
-        old_mails = notifications.mail_mail_id.filtered(
+        old_mails = still_failed.notification_id.sudo().mail_mail_id.filtered(
             lambda mail: mail.state == "exception"
         )
+        # every recipient of the old emails, resent now or not
+        old_mail_of = {
+            notification: notification.mail_mail_id
+            for notification in self.env["mail.notification"]
+            .sudo()
+            .search([("mail_mail_id", "in", old_mails.ids)])
+        }
         dialog = (
             self.env["mail.message"]
             .sudo()
@@ -61,12 +67,18 @@ class MailResendPartner(models.TransientModel):
                 customer_dialog_notice=dialog.dialog_delivery == "notice"
             ),
         ).action_resend()
-        # an old email still carrying a recipient who was not resent stays
-        still_used = (
-            self.env["mail.notification"]
+        # an old email is done with once each of its recipients got the
+        # email (Odoo keeps it while one still fails, as its trace)
+        kept = (
+            self.env["mail.mail"]
             .sudo()
-            .search([("mail_mail_id", "in", old_mails.ids)])
-            .mail_mail_id
+            .union(
+                *(
+                    mail
+                    for notification, mail in old_mail_of.items()
+                    if notification.notification_status in DELIVERY_FAILURES
+                )
+            )
         )
-        (old_mails - still_used).write({"state": "cancel"})
+        (old_mails - kept).write({"state": "cancel"})
         return result
