@@ -32,6 +32,26 @@ class TestDeliveryRules(DialogCase):
     # internal
     # ------------------------------------------------------------------
 
+    def smtp_refuses(self):
+        return patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused"))
+
+    def post_while_smtp_refuses(self, record, body=SECRET, **kwargs):
+        """A customer message whose email the mail server refuses."""
+        with self.mock_mail_gateway(), self.smtp_refuses():
+            return self.post(record, body, visibility="customer", **kwargs)
+
+    def resend_wizard(self, message, user=None):
+        """Odoo's resend dialog, opened by *Resend* on ``message``."""
+        user = user or self.env.user
+        action = message.with_user(user).action_dialog_resend()
+        self.assertEqual(action["res_model"], "mail.resend.message")
+        return (
+            self.env["mail.resend.message"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({})
+        )
+
     @needs_sale
     def test_internal_on_customer_and_order(self):
         for record in (self.customer, self.order):
@@ -157,20 +177,11 @@ class TestDeliveryRules(DialogCase):
 
     @needs_sale
     def test_resent_notice_names_no_document(self):
-        with (
-            self.mock_mail_gateway(),
-            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
-        ):
-            message = self.post(
-                self.order, SECRET, visibility="customer", contact_id=self.contact.id
-            )
+        message = self.post_while_smtp_refuses(self.order, contact_id=self.contact.id)
         self.assertEqual(message.dialog_delivery, "notice")
         self.assertEqual(message.dialog_delivery_state, "failed")
-        action = message.action_dialog_resend()
         with self.mock_mail_gateway():
-            self.env["mail.resend.message"].with_context(**action["context"]).create(
-                {}
-            ).resend_mail_action()
+            self.resend_wizard(message).resend_mail_action()
         (resent,) = self.sent_emails_to(self.contact.email)
         for text in (self.order.display_name, "Sales Order", "Angebot"):
             self.assertNotIn(text, resent["body"])
@@ -275,16 +286,9 @@ class TestDeliveryRules(DialogCase):
     # ------------------------------------------------------------------
 
     def test_smtp_failure_keeps_message_and_resend_works(self):
-        with (
-            self.mock_mail_gateway(),
-            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
-        ):
-            message = self.post(
-                self.customer_no_portal,
-                SECRET,
-                visibility="customer",
-                subject="Wichtig",
-            )
+        message = self.post_while_smtp_refuses(
+            self.customer_no_portal, subject="Wichtig"
+        )
         self.assertTrue(message.exists())
         self.assertEqual(message.dialog_delivery, "content")
         self.assertEqual(message.dialog_delivery_state, "failed")
@@ -292,16 +296,8 @@ class TestDeliveryRules(DialogCase):
         failed_mail = self._new_mails
         self.assertEqual(failed_mail.state, "exception")
 
-        action = message.with_user(self.user_employee).action_dialog_resend()
-        self.assertEqual(action["res_model"], "mail.resend.message")
         with self.mock_mail_gateway():
-            wizard = (
-                self.env["mail.resend.message"]
-                .with_user(self.user_employee)
-                .with_context(**action["context"])
-                .create({})
-            )
-            wizard.resend_mail_action()
+            self.resend_wizard(message, self.user_employee).resend_mail_action()
         message.invalidate_recordset(["dialog_delivery_state"])
         self.assertEqual(message.dialog_delivery_state, "sent")
         resent = self.sent_emails_to(self.customer_no_portal.email)
@@ -322,15 +318,8 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(message.dialog_delivery_address, "neu@ohneportal.example.com")
 
     def test_address_corrected_in_the_resend_wizard_is_recorded(self):
-        with (
-            self.mock_mail_gateway(),
-            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
-        ):
-            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
-        action = message.action_dialog_resend()
-        wizard = (
-            self.env["mail.resend.message"].with_context(**action["context"]).create({})
-        )
+        message = self.post_while_smtp_refuses(self.customer_no_portal)
+        wizard = self.resend_wizard(message)
         wizard.partner_ids.email = "neu@ohneportal.example.com"
         with self.mock_mail_gateway():
             wizard.resend_mail_action()
@@ -339,17 +328,12 @@ class TestDeliveryRules(DialogCase):
         self.assertIn("neu@ohneportal.example.com", message.dialog_delivery_info)
 
     def test_a_failure_is_work_for_the_responsible(self):
-        refused = patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused"))
         with self.mock_mail_gateway():
             self.post(self.customer_no_portal, SECRET, visibility="customer")
         self.assertFalse(self.customer_no_portal.activity_ids, "sent: no work")
-        with self.mock_mail_gateway(), refused:
-            message = self.post(
-                self.customer_no_portal,
-                SECRET,
-                visibility="customer",
-                user_id=self.user_manager.id,
-            )
+        message = self.post_while_smtp_refuses(
+            self.customer_no_portal, user_id=self.user_manager.id
+        )
         failure_type = self.env.ref(
             "customer_dialog.mail_activity_type_delivery_failed"
         )
@@ -364,25 +348,18 @@ class TestDeliveryRules(DialogCase):
         self.assertIn(message._dialog_backend_url(), activity.note)
         self.assertNotIn("Vertraulich", activity.note + activity.summary)
         # failing again leaves the one to-do
-        action = message.action_dialog_resend()
-        with self.mock_mail_gateway(), refused:
-            self.env["mail.resend.message"].with_context(**action["context"]).create(
-                {}
-            ).resend_mail_action()
+        with self.mock_mail_gateway(), self.smtp_refuses():
+            self.resend_wizard(message).resend_mail_action()
         self.assertEqual(message.dialog_delivery_state, "failed")
         self.assertEqual(failure_activities(), activity)
         # sent again: the to-do is done
-        action = message.action_dialog_resend()
         with self.mock_mail_gateway():
-            self.env["mail.resend.message"].with_context(**action["context"]).create(
-                {}
-            ).resend_mail_action()
+            self.resend_wizard(message).resend_mail_action()
         self.assertEqual(message.dialog_delivery_state, "sent")
         self.assertFalse(activity.exists() and activity.active)
         self.assertFalse(failure_activities())
         # a failed message deleted takes its to-do with it
-        with self.mock_mail_gateway(), refused:
-            other = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        other = self.post_while_smtp_refuses(self.customer_no_portal)
         self.assertTrue(failure_activities())
         other.with_user(self.user_manager).unlink()
         self.assertFalse(failure_activities())
@@ -431,11 +408,7 @@ class TestDeliveryRules(DialogCase):
     def test_the_resend_wizard_sends_nothing_else(self):
         """Odoo's wizard emails its message to the partners of the
         notifications it is given, both chosen by the caller over RPC."""
-        with (
-            self.mock_mail_gateway(),
-            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
-        ):
-            failed = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        failed = self.post_while_smtp_refuses(self.customer_no_portal)
         with self.mock_mail_gateway():
             internal = self.post(self.customer, "Intern: Bonität prüfen")
         copy = failed.dialog_delivery_message_id
@@ -467,19 +440,10 @@ class TestDeliveryRules(DialogCase):
 
     def test_two_resends_of_one_failure_send_once(self):
         """Two users (or tabs) open the resend wizard on the same failure."""
-        with (
-            self.mock_mail_gateway(),
-            patch("smtplib.SMTP", side_effect=ConnectionRefusedError("refused")),
-        ):
-            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        message = self.post_while_smtp_refuses(self.customer_no_portal)
         failed_mail = self._new_mails
-        action = message.with_user(self.user_employee).action_dialog_resend()
-        Wizard = (
-            self.env["mail.resend.message"]
-            .with_user(self.user_employee)
-            .with_context(**action["context"])
-        )
-        first, second = Wizard.create({}), Wizard.create({})
+        first = self.resend_wizard(message, self.user_employee)
+        second = self.resend_wizard(message, self.user_employee)
         with self.mock_mail_gateway():
             first.resend_mail_action()
             with self.assertRaisesRegex(UserError, "already sent again"):
