@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, formataddr
 from odoo.tools.misc import clean_context
 
 from .dialog_constants import (
@@ -217,6 +217,7 @@ class MailThread(models.AbstractModel):
                 subject=rendered["subject"],
                 body=rendered["body_html"],
                 author_id=message.author_id.id,
+                email_from=message.email_from,
                 attachment_ids=attachments.ids if attachments else [],
                 email_layout_xmlid="mail.mail_notification_light",
                 # not internal: the customer's answer by email is a discussion
@@ -354,6 +355,11 @@ class MailThread(models.AbstractModel):
         them needs access to the message, not to the document; files of the
         document stay where they are.
         """
+        author = self.env["res.partner"].browse(values["author_id"])
+        if not author.email and not author.partner_share:
+            # a phone system's or importer's user often has no address: mail
+            # refuses to log anything for it
+            values["email_from"] = self._dialog_sender_without_email(author)
         inserted = self._dialog_images_uploaded_in_text(values["body"])
         if inserted:
             # a customer reads files only with their token (and a login)
@@ -389,6 +395,15 @@ class MailThread(models.AbstractModel):
             )
         self._dialog_note_model_in_use()
         return message
+
+    @api.model
+    def _dialog_sender_without_email(self, author):
+        """The sender of a message whose author has no email address: the
+        author's name at the company's address (else Odoo's notification
+        address); nothing when the company has neither, and mail refuses."""
+        company = self.env.company
+        email = company.email or company.alias_domain_id.default_from_email
+        return formataddr((author.name, email)) if email else False
 
     @api.model
     def _dialog_images_uploaded_in_text(self, body):

@@ -78,6 +78,33 @@ class TestRpc(HttpCase, DialogCase):
         )
         self.assertEqual(state[0]["dialog_delivery_state"], "sent")
 
+    def test_a_system_user_without_email_logs_and_delivers(self):
+        """A phone system's user often has no email address; mail alone
+        refuses to log anything for it."""
+        self._employee("telefonanlage", "Telefonanlage").password = "telefonanlage"
+        self.env.company.email = "info@firma.example.com"
+        with self.mock_mail_gateway():
+            for visibility in ("internal", "customer"):
+                message = self.env["mail.message"].browse(
+                    self._xmlrpc(
+                        "telefonanlage",
+                        "res.partner",
+                        "dialog_post",
+                        [[self.customer_no_portal.id], "Anruf"],
+                        {"visibility": visibility, "channel": "phone"},
+                    )
+                )
+                self.assertEqual(
+                    message.email_from, '"Telefonanlage" <info@firma.example.com>'
+                )
+        # delivered (sent after the request's commit)
+        self.assertEqual(message.dialog_delivery, "content")
+        mail = self.env["mail.mail"].search(
+            [("mail_message_id", "=", message.dialog_delivery_message_id.id)]
+        )
+        self.assertEqual(mail.email_from, '"Telefonanlage" <info@firma.example.com>')
+        self.assertEqual(mail.state, "outgoing")
+
     def test_bad_input_over_xmlrpc(self):
         with self.assertRaises(xmlrpc.client.Fault) as error:
             self._xmlrpc(
