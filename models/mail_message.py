@@ -914,20 +914,35 @@ class MailMessage(models.Model):
         """The open 'Delivery failed' to-dos of these dialog messages (in
         sudo): on their reference object, linking to the message."""
         Activity = self.env["mail.activity"].sudo()
-        failed_type = self.env["ir.model.data"]._xmlid_to_res_id(
-            "customer_dialog.mail_activity_type_delivery_failed"
-        )
-        activities = Activity
-        for message in self.sudo():
-            activities |= Activity.search(
-                [
-                    ("activity_type_id", "=", failed_type),
-                    ("res_model", "=", message.model),
-                    ("res_id", "=", message.res_id),
-                    ("note", "ilike", message._dialog_backend_url()),
-                ]
+        messages = self.sudo().filtered("res_id")
+        if not messages:
+            return Activity
+        links = defaultdict(list)
+        for message in messages:
+            # the whole attribute: the link of message 34 is in that of 345
+            links[message.model, message.res_id].append(
+                f'href="{message._dialog_backend_url()}"'
             )
-        return activities
+        # one query for all of them (retention deletes by the thousand)
+        candidates = Activity.search(
+            [
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env["ir.model.data"]._xmlid_to_res_id(
+                        "customer_dialog.mail_activity_type_delivery_failed"
+                    ),
+                ),
+                ("res_model", "in", list({model for model, _id in links})),
+                ("res_id", "in", list({res_id for _model, res_id in links})),
+            ]
+        )
+        return candidates.filtered(
+            lambda activity: any(
+                link in (activity.note or "")
+                for link in links.get((activity.res_model, activity.res_id), ())
+            )
+        )
 
     def _dialog_check_write(self, vals):
         """Rights and integrity of a write by a user (not the system): dialog
