@@ -778,7 +778,10 @@ class MailMessage(models.Model):
             if visibility == "customer"
             else "mail.mt_note"
         )
-        return {"is_internal": not public, "subtype_id": self.env.ref(subtype).id}
+        return {
+            "is_internal": not public,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(subtype),
+        }
 
     # ------------------------------------------------------------------
     # ORM: integrity, rights, tracking

@@ -199,6 +199,7 @@ class MailThread(models.AbstractModel):
         template = (
             self.env["mail.template"]
             .sudo()
+            .with_context(customer_dialog_cached_rendering=True)
             .browse(self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid))
         )
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
@@ -699,6 +700,29 @@ class MailThread(models.AbstractModel):
                     group["has_button_access"] = False
         return groups
 
+    def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
+        """A delivery email belongs to its conversation: its References name
+        the delivery email of the message it answers, not three of the
+        document's latest messages (Odoo reads 32 of them for this)."""
+        delivery_of = self.env.context.get("customer_dialog_delivery_of")
+        if not delivery_of:
+            return super()._notify_by_email_get_base_mail_values(
+                message, additional_values=additional_values
+            )
+        message_sudo = message.sudo()
+        dialog = message_sudo.browse(delivery_of)
+        answered = dialog.dialog_reply_to_id.dialog_delivery_message_id
+        headers = {}
+        if bounce_email := message_sudo.record_alias_domain_id.bounce_email:
+            headers["Return-Path"] = bounce_email
+        headers = self._notify_by_email_get_headers(headers=headers)
+        return {
+            "mail_message_id": message.id,
+            "references": " ".join((answered + message_sudo).mapped("message_id")),
+            **(additional_values or {}),
+            **({"headers": repr(headers)} if headers else {}),
+        }
+
     def _notify_by_email_prepare_rendering_context(
         self, message, msg_vals=False, model_description=False, **kwargs
     ):
@@ -717,19 +741,22 @@ class MailThread(models.AbstractModel):
         notifies nobody through followers, whatever subtype they follow, and
         of its explicit recipients only employees (the responsible of a
         portal reply)."""
-        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         is_dialog = (
             msg_vals.get("dialog_visibility")
             if msg_vals
             else message.sudo().dialog_visibility
         )
         if not is_dialog:
-            return recipients
+            return super()._notify_get_recipients(message, msg_vals, **kwargs)
         explicit = set(
             msg_vals.get("partner_ids", [])
             if msg_vals
             else message.sudo().partner_ids.ids
         )
+        if not explicit:
+            # (spares reading the followers of the document)
+            return []
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         return [
             recipient
             for recipient in recipients

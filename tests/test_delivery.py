@@ -269,6 +269,47 @@ class TestDeliveryRules(DialogCase):
         self.assertIn("We have recorded your information", notice["subject"])
         self.assertNotIn("Bankverbindung", notice["body"])
 
+
+    def test_an_edited_template_is_used_at_once(self):
+        """The delivery templates' compiled code is kept under their text: an
+        edit applies to the next email, also in this worker."""
+        template = self.env.ref("customer_dialog.mail_template_dialog_content")
+        for text in ("Erste Fassung", "Zweite Fassung"):
+            template.body_html = f'<p>{text}: <t t-out="object.body"/></p>'
+            with self.mock_mail_gateway():
+                self.post(self.customer_no_portal, SECRET, visibility="customer")
+            email = self.sent_emails_to(self.customer_no_portal.email)[0]
+            self.assertIn(text, email["body"])
+            self.assertIn(SECRET, email["body"])
+
+    def test_delivery_email_references_its_conversation(self):
+        """Mail clients thread a delivery with the email it answers; nothing
+        else of the document (Odoo's default: three of its latest messages)
+        is named in its References."""
+        with self.mock_mail_gateway():
+            self.customer_no_portal.message_post(
+                body="<p>Eine andere Nachricht</p>",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            question = self.post(self.customer_no_portal, "Frage", visibility="customer")
+            answer = self.post(
+                self.customer_no_portal,
+                "Antwort",
+                visibility="customer",
+                reply_to_id=question.id,
+            )
+        first = question.dialog_delivery_message_id.message_id
+        second = answer.dialog_delivery_message_id.message_id
+        sent = {mail["body"]: mail for mail in self._mails}
+        references = {
+            word: mail["references"]
+            for word in ("Frage", "Antwort")
+            for body, mail in sent.items()
+            if word in body
+        }
+        self.assertEqual(references["Frage"], first)
+        self.assertEqual(references["Antwort"], f"{first} {second}")
     def test_email_in_recipient_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
