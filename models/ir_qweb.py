@@ -19,5 +19,7 @@ class IrQweb(models.AbstractModel):
                 etree.tostring(template),
                 tuple(self.env.context.get(k) for k in self._get_template_cache_keys()),
             )
-            return self._load_values(key, lambda: super(IrQweb, self)._compile(template))
+            return self._load_values(
+                key, lambda: super(IrQweb, self)._compile(template)
+            )
         return super()._compile(template)

@@ -269,7 +269,6 @@ class TestDeliveryRules(DialogCase):
         self.assertIn("We have recorded your information", notice["subject"])
         self.assertNotIn("Bankverbindung", notice["body"])
 
-
     def test_an_edited_template_is_used_at_once(self):
         """The delivery templates' compiled code is kept under their text: an
         edit applies to the next email, also in this worker."""
@@ -292,7 +291,9 @@ class TestDeliveryRules(DialogCase):
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
-            question = self.post(self.customer_no_portal, "Frage", visibility="customer")
+            question = self.post(
+                self.customer_no_portal, "Frage", visibility="customer"
+            )
             answer = self.post(
                 self.customer_no_portal,
                 "Antwort",
@@ -310,6 +311,7 @@ class TestDeliveryRules(DialogCase):
         }
         self.assertEqual(references["Frage"], first)
         self.assertEqual(references["Antwort"], f"{first} {second}")
+
     def test_email_in_recipient_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
