@@ -15,4 +15,7 @@ class MailTemplate(models.Model):
     @api.model
     @tools.ormcache("template_src", "model", cache="templates")
     def _dialog_has_unsafe_expression(self, template_src, model):
-        return super()._has_unsafe_expression_template_qweb(template_src, model)
+        # (the mixin's own check: this model's override calls this method)
+        return self.env["mail.render.mixin"]._has_unsafe_expression_template_qweb(
+            template_src, model
+        )
