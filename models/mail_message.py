@@ -591,6 +591,8 @@ class MailMessage(models.Model):
             # flush pending writes; dialog fields (publication, archive, delivery
             # state) change after creation and must be searched as they are.
             self.flush_model()
+            # (mail's check only needs the user's partner of res.users)
+            self.env.user.fetch(["partner_id"])
             if (
                 limit is None
                 and not offset
@@ -599,6 +601,14 @@ class MailMessage(models.Model):
             ):
                 return self._dialog_search(domain, offset, limit, order)
         return super()._search(domain, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _find_allowed_doc_ids(self, model_ids):
+        # the multi-company rule of partners (parent_of) reads the companies'
+        # parent_path: on an empty cache, Odoo would load all hundred columns
+        # of res.company for it, which costs more than the whole page search
+        self.env.companies.sudo().fetch(["parent_path"])
+        return super()._find_allowed_doc_ids(model_ids)
 
     @api.model
     def _dialog_search(self, domain, offset, limit, order):

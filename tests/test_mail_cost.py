@@ -2,7 +2,7 @@
 
 The baseline is measured in the same database: every method the module
 overrides on mail.thread, mail.message, mail.mail, mail.notification,
-res.partner and ir.attachment is
+mail.template, res.partner, ir.attachment and ir.qweb is
 replaced by a plain call of Odoo's own implementation.
 """
 
@@ -12,9 +12,11 @@ from unittest.mock import patch
 
 from odoo.addons.customer_dialog.models import (
     ir_attachment,
+    ir_qweb,
     mail_mail,
     mail_message,
     mail_notification,
+    mail_template,
     mail_thread,
     res_partner,
 )
@@ -28,6 +30,8 @@ OVERRIDING_CLASSES = [
     mail_notification.MailNotification,
     res_partner.ResPartner,
     ir_attachment.IrAttachment,
+    ir_qweb.IrQweb,
+    mail_template.MailTemplate,
 ]
 
 

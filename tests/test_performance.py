@@ -2,10 +2,12 @@
 speed lives in `make bench`)."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import etree
 
 from odoo import fields
+from odoo.sql_db import Cursor
 
 from .common import DialogCase, needs_sale
 
@@ -69,6 +71,41 @@ class TestQueryCounts(DialogCase):
                 few, many = self.load(view, 10), self.load(view, 80)
                 self.assertEqual(few, many, "no query per row")
                 self.assertLessEqual(many, 20)
+
+    @needs_sale
+    def test_global_overview_page_reads_user_and_companies_narrowly(self):
+        """A dialog manager's first page of all dialog messages, from an
+        empty cache: the user's partner, the page, the companies' parent_path
+        (for the partners' multi-company rule) and the page's documents.
+        Odoo alone would load every column of res.users and res.company."""
+        self.post_many(20)
+        Message = self.env["mail.message"].with_user(self.user_manager)
+
+        def first_page():
+            return Message.search(
+                [("dialog_visibility", "!=", False)], order="date desc", limit=80
+            ).ids
+
+        first_page()  # warm Odoo's caches (rules, groups)
+        self.assertEqual(self.count_queries(first_page), 4)
+        queries = []
+        execute = Cursor.execute
+
+        def capture(cursor, query, params=None, log_exceptions=True):
+            queries.append(str(cursor.mogrify(query, params), "utf-8"))
+            return execute(cursor, query, params, log_exceptions)
+
+        self.env.invalidate_all()
+        with patch.object(Cursor, "execute", capture):
+            first_page()
+        for table, wanted, unwanted in (
+            ("res_users", "partner_id", "login"),
+            ("res_company", "parent_path", "name"),
+        ):
+            fetched = [q for q in queries if q.startswith(f'SELECT "{table}"')]
+            self.assertEqual(len(fetched), 1, fetched)
+            self.assertIn(f'"{table}"."{wanted}"', fetched[0])
+            self.assertNotIn(f'"{table}"."{unwanted}"', fetched[0])
 
     def test_posting_costs_at_most_a_fifth_more_than_message_post(self):
         record = self.customer_no_portal.with_user(self.user_admin)
