@@ -607,7 +607,8 @@ class MailMessage(models.Model):
         # the multi-company rule of partners (parent_of) reads the companies'
         # parent_path: on an empty cache, Odoo would load all hundred columns
         # of res.company for it, which costs more than the whole page search
-        self.env.companies.sudo().fetch(["parent_path"])
+        if model_ids:
+            self.env.companies.sudo().fetch(["parent_path"])
         return super()._find_allowed_doc_ids(model_ids)
 
     @api.model

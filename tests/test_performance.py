@@ -73,21 +73,39 @@ class TestQueryCounts(DialogCase):
                 self.assertLessEqual(many, 20)
 
     @needs_sale
-    def test_global_overview_page_reads_user_and_companies_narrowly(self):
-        """A dialog manager's first page of all dialog messages, from an
-        empty cache: the user's partner, the page, the companies' parent_path
-        (for the partners' multi-company rule) and the page's documents.
+    def test_overview_page_reads_user_and_companies_narrowly(self):
+        """The first page of dialog messages from an empty cache. A dialog
+        manager's: the user's partner, the page, the companies' parent_path
+        (for the partners' multi-company rule) and the page's documents. The
+        author's own: the user's partner and the page, no document to check.
         Odoo alone would load every column of res.users and res.company."""
         self.post_many(20)
-        Message = self.env["mail.message"].with_user(self.user_manager)
+        mine = [("author_id", "=", self.partner_employee.id)]
+        for user, domain, count, tables in (
+            (self.user_manager, [], 4, {"res_users": 1, "res_company": 1}),
+            (self.user_employee, mine, 2, {"res_users": 1, "res_company": 0}),
+        ):
+            with self.subTest(user=user.login):
+                queries = self.first_page_queries(user, domain)
+                self.assertEqual(len(queries), count, queries)
+                for table, fetches in tables.items():
+                    fetched = [q for q in queries if q.startswith(f'SELECT "{table}"')]
+                    self.assertEqual(len(fetched), fetches, fetched)
+                    for query in fetched:
+                        self.assertNotIn(f'"{table}"."name"', query)
+                        self.assertNotIn(f'"{table}"."login"', query)
+
+    def first_page_queries(self, user, domain):
+        Message = self.env["mail.message"].with_user(user)
 
         def first_page():
             return Message.search(
-                [("dialog_visibility", "!=", False)], order="date desc", limit=80
+                [("dialog_visibility", "!=", False), *domain],
+                order="date desc",
+                limit=80,
             ).ids
 
         first_page()  # warm Odoo's caches (rules, groups)
-        self.assertEqual(self.count_queries(first_page), 4)
         queries = []
         execute = Cursor.execute
 
@@ -95,17 +113,11 @@ class TestQueryCounts(DialogCase):
             queries.append(str(cursor.mogrify(query, params), "utf-8"))
             return execute(cursor, query, params, log_exceptions)
 
+        self.env.flush_all()
         self.env.invalidate_all()
         with patch.object(Cursor, "execute", capture):
             first_page()
-        for table, wanted, unwanted in (
-            ("res_users", "partner_id", "login"),
-            ("res_company", "parent_path", "name"),
-        ):
-            fetched = [q for q in queries if q.startswith(f'SELECT "{table}"')]
-            self.assertEqual(len(fetched), 1, fetched)
-            self.assertIn(f'"{table}"."{wanted}"', fetched[0])
-            self.assertNotIn(f'"{table}"."{unwanted}"', fetched[0])
+        return queries
 
     def test_posting_costs_at_most_a_fifth_more_than_message_post(self):
         record = self.customer_no_portal.with_user(self.user_admin)
