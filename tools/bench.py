@@ -341,18 +341,39 @@ class Bench:
         """(median ms, queries of one run) of ``operation`` after 2 warm runs."""
         for _ in range(2):
             operation()
-        times, counts = [], []
-        for _ in range(runs):
-            self.env.flush_all()
-            if clear:
-                self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            start = time.perf_counter()
-            operation()
-            self.env.flush_all()
-            times.append((time.perf_counter() - start) * 1000)
-            counts.append(self.cr.sql_log_count - before)
+        times, counts = zip(
+            *(self.once(operation, clear) for _ in range(runs)), strict=True
+        )
         return statistics.median(times), int(statistics.median(counts))
+
+    def once(self, operation, clear=True):
+        """(ms, queries) of one run of ``operation``, from an empty record
+        cache unless ``clear`` is false."""
+        self.env.flush_all()
+        if clear:
+            self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        start = time.perf_counter()
+        operation()
+        self.env.flush_all()
+        return (time.perf_counter() - start) * 1000, self.cr.sql_log_count - before
+
+    def side_by_side(self, operation, floor, runs=FAST_RUNS):
+        """(median ms, queries) of ``operation`` and the median ms of
+        ``floor``, run by turns so that both meet the same machine."""
+        for _ in range(2):
+            operation()
+            floor()
+        ours, floors = [], []
+        for _ in range(runs):
+            ours.append(self.once(operation))
+            floors.append(self.once(floor)[0])
+        times, counts = zip(*ours, strict=True)
+        return (
+            statistics.median(times),
+            int(statistics.median(counts)),
+            statistics.median(floors),
+        )
 
     def sql(self, query, params=()):
         def operation():
@@ -443,19 +464,19 @@ class Bench:
         self.explain("/my/messages page 1 (big customer)", page)
         self.explain("/my/messages: filters, count, page (big customer)", everything)
         self.explain("floor: /my/messages everything", floor_everything)
-        orm, queries = self.run(page, FAST_RUNS)
+        orm, queries, floor = self.side_by_side(page, floor_page)
         self.ratio_row(
             "/my/messages page 1, big customer",
             orm,
-            self.run(floor_page, FAST_RUNS)[0],
+            floor,
             15,
             f"{queries} queries",
         )
-        orm, queries = self.run(everything, FAST_RUNS)
+        orm, queries, floor = self.side_by_side(everything, floor_everything)
         self.ratio_row(
             "/my/messages: filters + count + page",
             orm,
-            self.run(floor_everything, FAST_RUNS)[0],
+            floor,
             15,
             f"{queries} queries; floor = same 4 questions in raw SQL",
         )
@@ -492,10 +513,8 @@ class Bench:
                 params,
             )
             self.explain(label, first_page)
-            orm, queries = self.run(first_page, FAST_RUNS)
-            self.ratio_row(
-                label, orm, self.run(floor, FAST_RUNS)[0], 15, f"{queries} queries"
-            )
+            orm, queries, floor_ms = self.side_by_side(first_page, floor)
+            self.ratio_row(label, orm, floor_ms, 15, f"{queries} queries")
 
     def count(self):
         partner = self.env_as("employee")["res.partner"].browse(self.big.id)
@@ -676,7 +695,7 @@ class Bench:
                 op()
         for _ in range(POST_RUNS):
             for name, op in ops.items():
-                ms, queries = self.run(op, runs=1)
+                ms, queries = self.once(op)
                 results[name][0].append(ms)
                 results[name][1].append(queries)
         self.cr.execute("ROLLBACK TO SAVEPOINT bench_posting")
