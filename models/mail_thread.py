@@ -232,6 +232,8 @@ class MailThread(models.AbstractModel):
                 else message.reply_to,
                 record_alias_domain_id=message.record_alias_domain_id.id,
                 record_company_id=message.record_company_id.id,
+                # (it tracks no change: spares mail's lookup for the layout)
+                tracking_value_ids=[],
             )
         )
         message.sudo().dialog_delivery_message_id = delivery
