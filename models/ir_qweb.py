@@ -8,11 +8,14 @@ class IrQweb(models.AbstractModel):
 
     def _compile(self, template):
         """Odoo compiles a mail template's QWeb on every rendering (it has no
-        view to key a cache on). For the delivery templates
-        (``customer_dialog_cached_rendering``), the compiled code is kept
-        under the template's source, so an edited template is compiled anew."""
-        if isinstance(template, etree._Element) and self.env.context.get(
-            "customer_dialog_cached_rendering"
+        view to key a cache on). For the delivery templates, rendered by the
+        system (``customer_dialog_cached_rendering``), the compiled code is
+        kept under the template's source, so an edited template is compiled
+        anew; a user's context cannot put anything into that cache."""
+        if (
+            isinstance(template, etree._Element)
+            and self.env.su
+            and self.env.context.get("customer_dialog_cached_rendering")
         ):
             key = (
                 "customer_dialog",

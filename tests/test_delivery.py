@@ -1,6 +1,8 @@
 import base64
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 
 from .common import DialogCase, needs_sale
@@ -280,6 +282,33 @@ class TestDeliveryRules(DialogCase):
             email = self.sent_emails_to(self.customer_no_portal.email)[0]
             self.assertIn(text, email["body"])
             self.assertIn(SECRET, email["body"])
+
+    def test_delivery_templates_compile_once_and_only_for_the_system(self):
+        """The system compiles a delivery template once per text; a user who
+        sends the same context over RPC neither uses nor fills that cache."""
+        IrQweb = type(self.env["ir.qweb"])
+        compiled = []
+        generate_code = IrQweb._generate_code
+
+        def counting(qweb, template):
+            if isinstance(template, etree._Element):  # a mail template's text
+                compiled.append(qweb.env.su)
+            return generate_code(qweb, template)
+
+        template = self.env.ref("customer_dialog.mail_template_dialog_content")
+        template.body_html = '<p>Neu: <t t-out="object.body"/></p>'
+        with patch.object(IrQweb, "_generate_code", counting):
+            with self.mock_mail_gateway():
+                for _ in range(3):
+                    self.post(self.customer_no_portal, SECRET, visibility="customer")
+            self.assertEqual(compiled.count(True), 2, "the check and the rendering")
+            message = self.post(self.customer_no_portal, "intern")
+            as_user = template.with_user(self.user_employee).with_context(
+                customer_dialog_cached_rendering=True
+            )
+            for _ in range(2):
+                as_user._render_field("body_html", message.ids)
+        self.assertEqual(compiled.count(False), 4)
 
     def test_delivery_email_references_its_conversation(self):
         """Mail clients thread a delivery with the email it answers; nothing
