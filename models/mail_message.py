@@ -79,6 +79,11 @@ INDEXES = [
         "(dialog_partner_id, dialog_reference_model)",
         PORTAL_CONVERSATION,
     ),
+    (
+        "mail_message_dialog_model_index",
+        "(model)",
+        "dialog_visibility IS NOT NULL",
+    ),
 ]
 # Characters of the text shown where a message has no subject.
 TITLE_LENGTH = 60
@@ -248,8 +253,9 @@ class MailMessage(models.Model):
         """Indexes for "newest first" reads with a LIMIT: one customer's file
         (overview, customer form, and the foreign key of the customer), all
         dialog messages (global overview), and the published conversations
-        of one customer (portal list, its filters and its counter). Partial,
-        so that messages of other apps neither grow nor write them."""
+        of one customer (portal list, its filters and its counter); and the
+        models dialog messages are on (see _dialog_models). Partial, so that
+        messages of other apps neither grow nor write them."""
         result = super().init()
         for name, columns, where in INDEXES:
             self.env.cr.execute(
@@ -669,11 +675,23 @@ class MailMessage(models.Model):
     @tools.ormcache()
     def _dialog_models(self):
         """The models dialog messages are filed on (customers, orders, ...);
-        dialog_post clears the cache when a message goes to a new one."""
+        dialog_post clears the cache when a message goes to a new one. Read
+        after every cache clear in every worker: one index probe per model
+        (mail_message_dialog_model_index), not a scan of all dialog messages."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT DISTINCT model FROM mail_message "
-                "WHERE dialog_visibility IS NOT NULL AND model IS NOT NULL"
+                """WITH RECURSIVE used(model) AS (
+                       (SELECT model FROM mail_message
+                         WHERE dialog_visibility IS NOT NULL AND model IS NOT NULL
+                         ORDER BY model LIMIT 1)
+                       UNION ALL
+                       SELECT (SELECT next.model FROM mail_message AS next
+                                WHERE next.dialog_visibility IS NOT NULL
+                                  AND next.model > used.model
+                                ORDER BY next.model LIMIT 1)
+                         FROM used WHERE used.model IS NOT NULL
+                   )
+                   SELECT model FROM used WHERE model IS NOT NULL"""
             )
         )
         return frozenset(row[0] for row in rows) | {"res.partner"}

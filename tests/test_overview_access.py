@@ -109,6 +109,14 @@ class TestOverviewAccess(DialogCase):
         with self.mock_mail_gateway():
             message = self.post(self.order, "Der erste am Auftrag")
         self.assertIn("sale.order", Message._dialog_models())
+        self.env.cr.execute(
+            "SELECT DISTINCT model FROM mail_message "
+            "WHERE dialog_visibility IS NOT NULL AND model IS NOT NULL"
+        )
+        self.assertEqual(
+            Message._dialog_models(),
+            {row[0] for row in self.env.cr.fetchall()} | {"res.partner"},
+        )
         found = self.assertSameAsMail(
             self.user_employee, [("dialog_visibility", "!=", False)]
         )
