@@ -102,10 +102,14 @@ class MailThread(models.AbstractModel):
         )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
+        inserted = self._dialog_images_uploaded_in_text(values["body"])
         if decision["delivery"] == "content":
-            self._dialog_check_email_size(values["attachments"], values["body"])
+            self._dialog_check_email_size(
+                values["attachments"] | inserted, values["body"]
+            )
         message = self._dialog_message_post(
             values["attachments"],
+            inserted=inserted,
             body=values["body"],
             subject=values["subject"],
             author_id=self.env.user.partner_id.id,
@@ -242,17 +246,16 @@ class MailThread(models.AbstractModel):
         """Files the mail server would refuse are refused before the message
         is stored, instead of a delivery that fails on every resend (Odoo's
         fallback, links with access tokens, does not open a customer's files:
-        they need a login). With ``body``: also the images pasted or inserted
-        into the text that the message will carry."""
-        files = attachments | self._dialog_images_uploaded_in_text(body)
+        they need a login). With ``body``: also the images pasted into the
+        text that the message will carry."""
         pasted = sum(
             len(data) * 3 // 4 for data in PASTED_IMAGE.findall(str(body or ""))
         )
-        if not files and not pasted:
+        if not attachments and not pasted:
             return
         max_mb = self.env["ir.mail_server"].sudo()._get_max_email_size()
         # base64 makes a file a third larger in an email
-        size = sum(files.sudo().mapped("file_size")) + pasted
+        size = sum(attachments.sudo().mapped("file_size")) + pasted
         size_mb = size * 4 / 3 / 1024 / 1024
         if size_mb > max_mb:
             raise UserError(
@@ -349,21 +352,23 @@ class MailThread(models.AbstractModel):
             )._dialog_schedule_follow_up(reply, customer, responsible)
         return reply
 
-    def _dialog_message_post(self, attachments, **values):
+    def _dialog_message_post(self, attachments, inserted=None, **values):
         """Create a dialog message on this record: the one way dialog messages
         come into being (dialog_post and portal replies).
 
         Files uploaded for it and images pasted or inserted into its text
         become the message's own (``res_model`` mail.message), so that reading
         them needs access to the message, not to the document; files of the
-        document stay where they are.
+        document stay where they are. ``inserted``: the images inserted into
+        the text, if the caller looked them up already.
         """
         author = self.env["res.partner"].browse(values["author_id"])
         if not author.email and not author.partner_share:
             # a phone system's or importer's user often has no address: mail
             # refuses to log anything for it
             values["email_from"] = self._dialog_sender_without_email(author)
-        inserted = self._dialog_images_uploaded_in_text(values["body"])
+        if inserted is None:
+            inserted = self._dialog_images_uploaded_in_text(values["body"])
         if inserted:
             # a customer reads files only with their token (and a login)
             values["body"] = self._dialog_link_with_tokens(values["body"], inserted)

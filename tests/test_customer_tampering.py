@@ -6,6 +6,7 @@ asking about foreign messages, and answering where nobody is responsible."""
 import base64
 import html
 import re
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -253,14 +254,27 @@ class TestEmployeeFiles(PortalCase):
             )
             for user in (self.user_employee, self.user_manager)
         )
-        with self.mock_mail_gateway():
+        Partner = type(self.customer)
+        lookups = []
+        look_up = Partner._dialog_images_uploaded_in_text
+
+        def counting(record, body):
+            lookups.append(body)
+            return look_up(record, body)
+
+        with (
+            self.mock_mail_gateway(),
+            patch.object(Partner, "_dialog_images_uploaded_in_text", counting),
+        ):
             message = self.post(
                 self.customer,
                 f'<p>Foto</p><img src="/web/image/{editor_image.id}-1a2b3c4d/s.png">'
                 f'<img src="/web/image/{foreign.id}">',
                 visibility="customer",
                 contact_id=self.contact.id,
+                send_content=True,  # (its size is checked for the email too)
             )
+        self.assertEqual(len(lookups), 1, "looked up once, for the check and the post")
         self.assertEqual(message.attachment_ids, editor_image)
         self.assertEqual(
             (editor_image.res_model, editor_image.res_id), ("mail.message", message.id)
