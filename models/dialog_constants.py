@@ -7,6 +7,29 @@ from odoo.exceptions import ValidationError
 DIALOG_POST = object()
 # Context marker set by the mail gateway while it routes an incoming email.
 DIALOG_GATEWAY = object()
+# Context marker of the system rendering a delivery template, whose compiled
+# code may then be kept (ir.qweb._compile).
+DIALOG_RENDERING = object()
+
+
+class DialogDelivery:
+    """Context marker (``customer_dialog_delivery``) of the email that
+    delivers a dialog message, set by dialog_post and the resend dialog: the
+    dialog message's id and whether the email is a notice. A Python object,
+    so no RPC caller can forge it."""
+
+    __slots__ = ("message_id", "notice")
+
+    def __init__(self, message_id, notice):
+        self.message_id = message_id
+        self.notice = notice
+
+    @classmethod
+    def of(cls, env):
+        """The delivery that ``env``'s context carries, else None."""
+        marker = env.context.get("customer_dialog_delivery")
+        return marker if isinstance(marker, cls) else None
+
 
 # Notification states of an email that did not arrive, as the mail server
 # answered (canceled is a decision inside Odoo: an erasure or a discarded

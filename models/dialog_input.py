@@ -47,10 +47,11 @@ def printable(value):
 
 
 def to_subject(env, value):
-    """None and False (what XML-RPC sends for "nothing") mean no subject."""
+    """None and False (what XML-RPC sends for "nothing") mean no subject; a
+    subject is one line (as it is in an email's header)."""
     if value is None or value is False:
         return False
-    subject = check_text(env, value, env._("subject")).strip()
+    subject = " ".join(check_text(env, value, env._("subject")).split())
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise ValidationError(
             env._(

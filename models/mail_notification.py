@@ -4,7 +4,7 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from .dialog_constants import DELIVERY_FAILURES
+from .dialog_constants import DELIVERY_FAILURES, DialogDelivery
 
 
 class MailNotification(models.Model):
@@ -50,13 +50,13 @@ class MailNotification(models.Model):
         failure still open. Odoo's own failure list leaves out delivery
         emails (they are user notifications)."""
         Message = self.env["mail.message"].sudo()
-        if delivering := self.env.context.get("customer_dialog_delivery_of"):
+        if delivering := DialogDelivery.of(self.env):
             # sent at once by dialog_post, before the message links to it
             failed = self.sudo().filtered(
                 lambda n: n.notification_type == "email"
                 and n.notification_status in DELIVERY_FAILURES
             )
-            messages = Message.browse(delivering) if failed else Message
+            messages = Message.browse(delivering.message_id) if failed else Message
         else:
             # one query: other emails' failures cost nothing more
             self.flush_recordset(

@@ -1,5 +1,7 @@
 from odoo import api, models, tools
 
+from .dialog_constants import DIALOG_RENDERING
+
 
 class MailTemplate(models.Model):
     _inherit = "mail.template"
@@ -8,7 +10,11 @@ class MailTemplate(models.Model):
     def _has_unsafe_expression_template_qweb(self, template_src, model):
         # Odoo compiles the template for this check on every rendering; the
         # delivery templates (see ir.qweb._compile) decide it once per text
-        if self.env.su and self.env.context.get("customer_dialog_cached_rendering"):
+        if (
+            self.env.su
+            and self.env.context.get("customer_dialog_cached_rendering")
+            is DIALOG_RENDERING
+        ):
             return self._dialog_has_unsafe_expression(str(template_src), model)
         return super()._has_unsafe_expression_template_qweb(template_src, model)
 

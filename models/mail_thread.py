@@ -11,8 +11,10 @@ from .dialog_constants import (
     CHANNELS,
     DIALOG_GATEWAY,
     DIALOG_POST,
+    DIALOG_RENDERING,
     DIRECTIONS,
     VISIBILITIES,
+    DialogDelivery,
 )
 from .dialog_input import (
     is_request_id,
@@ -200,11 +202,17 @@ class MailThread(models.AbstractModel):
         # sudo: the email is the system's, like the delivery itself below;
         # rendered as the system, it neither depends on what the author may
         # read nor pays for the template's checks of a restricted user
-        template = (
-            self.env["mail.template"]
-            .sudo()
-            .with_context(customer_dialog_cached_rendering=True)
-            .browse(self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid))
+        # (and nothing of the caller's context reaches the compiled code)
+        system = self.env(
+            su=True,
+            context={
+                "lang": self.env.lang,
+                "tz": self.env.context.get("tz"),
+                "customer_dialog_cached_rendering": DIALOG_RENDERING,
+            },
+        )
+        template = system["mail.template"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(template_xmlid)
         )
         rendered = template._generate_template([message.id], ["subject", "body_html"])[
             message.id
@@ -214,9 +222,7 @@ class MailThread(models.AbstractModel):
         delivery = (
             self.sudo()
             # an email sent at once fails before the message links to it
-            .with_context(
-                customer_dialog_notice=notice, customer_dialog_delivery_of=message.id
-            )
+            .with_context(customer_dialog_delivery=DialogDelivery(message.id, notice))
             .message_notify(
                 partner_ids=recipient.ids,
                 subject=rendered["subject"],
@@ -711,24 +717,29 @@ class MailThread(models.AbstractModel):
         """A delivery email belongs to its conversation: its References name
         the delivery email of the message it answers, not three of the
         document's latest messages (Odoo reads 32 of them for this)."""
-        delivery_of = self.env.context.get("customer_dialog_delivery_of")
-        if not delivery_of:
+        delivery = DialogDelivery.of(self.env)
+        if not delivery:
             return super()._notify_by_email_get_base_mail_values(
                 message, additional_values=additional_values
             )
         message_sudo = message.sudo()
-        dialog = message_sudo.browse(delivery_of)
+        dialog = message_sudo.browse(delivery.message_id)
         answered = dialog.dialog_reply_to_id.dialog_delivery_message_id
+        values = {
+            "mail_message_id": message.id,
+            "references": " ".join((answered + message_sudo).mapped("message_id")),
+        }
+        # as Odoo: no line break in an email header
+        subject = " ".join((message_sudo.subject or "").splitlines())
+        if subject != (message_sudo.subject or ""):
+            values["subject"] = subject
+        values.update(additional_values or {})
         headers = {}
         if bounce_email := message_sudo.record_alias_domain_id.bounce_email:
             headers["Return-Path"] = bounce_email
-        headers = self._notify_by_email_get_headers(headers=headers)
-        return {
-            "mail_message_id": message.id,
-            "references": " ".join((answered + message_sudo).mapped("message_id")),
-            **(additional_values or {}),
-            **({"headers": repr(headers)} if headers else {}),
-        }
+        if headers := self._notify_by_email_get_headers(headers=headers):
+            values["headers"] = repr(headers)
+        return values
 
     def _notify_by_email_prepare_rendering_context(
         self, message, msg_vals=False, model_description=False, **kwargs
@@ -736,7 +747,8 @@ class MailThread(models.AbstractModel):
         """A notice says nothing about the document it concerns: its header
         names the customer portal, in the recipient's language (dialog_post
         and the resend wizard set the context)."""
-        if self.env.context.get("customer_dialog_notice"):
+        delivery = DialogDelivery.of(self.env)
+        if delivery and delivery.notice:
             lang = kwargs.get("force_email_lang") or self.env.lang
             model_description = self.with_context(lang=lang).env._("customer portal")
         return super()._notify_by_email_prepare_rendering_context(

@@ -341,6 +341,70 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(references["Frage"], first)
         self.assertEqual(references["Antwort"], f"{first} {second}")
 
+    def test_a_subject_is_one_line(self):
+        """A line break cannot go into an email's header: the subject is
+        stored as one line, and a template that renders one still sends."""
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer_no_portal, SECRET, visibility="customer", subject="A\nB"
+            )
+        self.assertEqual(message.subject, "A B")
+        self.assertEqual(message.dialog_delivery_state, "sent")
+        template = self.env.ref("customer_dialog.mail_template_dialog_content")
+        template.subject = "Erste Zeile\nzweite Zeile"
+        with self.mock_mail_gateway():
+            message = self.post(self.customer_no_portal, SECRET, visibility="customer")
+        self.assertEqual(message.dialog_delivery_state, "sent")
+        email = self.sent_emails_to(self.customer_no_portal.email)[0]
+        self.assertEqual(email["subject"], "Erste Zeile zweite Zeile")
+
+    def test_a_callers_context_changes_no_delivery_email(self):
+        """What an RPC caller can put into the context (numbers, text, dicts)
+        neither marks its own email as a delivery (References naming another
+        customer's delivery, a failure to-do on another document) nor
+        reaches the delivery templates' compiled code."""
+        with self.mock_mail_gateway():
+            foreign = self.post(self.customer, "Frage", visibility="customer")
+            answer = self.post(
+                self.customer, "Antwort", visibility="customer", reply_to_id=foreign.id
+            )
+        secret_id = foreign.dialog_delivery_message_id.message_id
+        record = self.customer_no_portal.with_user(self.user_admin)
+        for forged in (answer.id, str(answer.id), "abc", {"message_id": answer.id}):
+            for key in ("customer_dialog_delivery", "customer_dialog_delivery_of"):
+                with self.subTest(key=key, forged=forged), self.mock_mail_gateway():
+                    record.with_context(**{key: forged}).message_post(
+                        body="Hallo",
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                        partner_ids=record.ids,
+                    )
+                    email = self.sent_emails_to(self.customer_no_portal.email)[0]
+                    self.assertNotIn(secret_id, email["references"])
+        with self.mock_mail_gateway(), self.smtp_refuses():
+            record.with_context(customer_dialog_delivery=answer.id).message_post(
+                body="Hallo",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=record.ids,
+            )
+        self.assertFalse(answer._dialog_failure_activities())
+        # a context that would compile the template's comments into the email
+        template = self.env.ref("customer_dialog.mail_template_dialog_content")
+        template.body_html = (
+            '<p><!-- intern: Rabatt höchstens 5 % --><t t-out="object.body"/></p>'
+        )
+        for context in ({"preserve_comments": True}, {}):
+            with self.subTest(context=context), self.mock_mail_gateway():
+                self.post(
+                    self.customer_no_portal.with_context(**context),
+                    SECRET,
+                    visibility="customer",
+                )
+                email = self.sent_emails_to(self.customer_no_portal.email)[0]
+                self.assertIn(SECRET, email["body"])
+                self.assertNotIn("Rabatt", email["body"])
+
     def test_email_in_recipient_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["customer_dialog"], ["de_DE"])
@@ -375,6 +439,10 @@ class TestDeliveryRules(DialogCase):
         resent = self.sent_emails_to(self.customer_no_portal.email)
         self.assertEqual(len(resent), 1)
         self.assertIn("Vertraulich", resent[0]["body"])
+        # a resent delivery is threaded as the first one, nothing else named
+        self.assertEqual(
+            resent[0]["references"], message.dialog_delivery_message_id.message_id
+        )
 
     def test_address_changed_before_the_queue_sends_is_recorded(self):
         with self.mock_mail_gateway():

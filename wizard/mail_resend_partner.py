@@ -2,7 +2,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..models.dialog_constants import DELIVERY_FAILURES
+from ..models.dialog_constants import DELIVERY_FAILURES, DialogDelivery
 
 
 class MailResendPartner(models.TransientModel):
@@ -64,7 +64,11 @@ class MailResendPartner(models.TransientModel):
         result = super(
             MailResendPartner,
             still_failed.with_context(
-                customer_dialog_notice=dialog.dialog_delivery == "notice"
+                customer_dialog_delivery=DialogDelivery(
+                    dialog.id, dialog.dialog_delivery == "notice"
+                )
+                if dialog
+                else None
             ),
         ).action_resend()
         # an old email is done with once each of its recipients got the
