@@ -79,10 +79,12 @@ INDEXES = [
         "(dialog_partner_id, dialog_reference_model)",
         PORTAL_CONVERSATION,
     ),
+    # (only a query that says model IS NOT NULL may use it: the customer's
+    # index serves a customer's counts better, which say nothing of model)
     (
-        "mail_message_dialog_model_index",
+        "mail_message_dialog_models_index",
         "(model)",
-        "dialog_visibility IS NOT NULL",
+        "dialog_visibility IS NOT NULL AND model IS NOT NULL",
     ),
 ]
 # Characters of the text shown where a message has no subject.
@@ -677,7 +679,7 @@ class MailMessage(models.Model):
         """The models dialog messages are filed on (customers, orders, ...);
         dialog_post clears the cache when a message goes to a new one. Read
         after every cache clear in every worker: one index probe per model
-        (mail_message_dialog_model_index), not a scan of all dialog messages."""
+        (mail_message_dialog_models_index), not a scan of all dialog messages."""
         rows = self.env.execute_query(
             SQL(
                 """WITH RECURSIVE used(model) AS (
@@ -687,6 +689,7 @@ class MailMessage(models.Model):
                        UNION ALL
                        SELECT (SELECT next.model FROM mail_message AS next
                                 WHERE next.dialog_visibility IS NOT NULL
+                                  AND next.model IS NOT NULL
                                   AND next.model > used.model
                                 ORDER BY next.model LIMIT 1)
                          FROM used WHERE used.model IS NOT NULL
