@@ -20,6 +20,7 @@ from .dialog_constants import (
     VISIBILITIES,
     check_selection_values,
 )
+from .dialog_input import to_subject
 
 SELECTION_FIELDS = [
     "dialog_visibility",
@@ -843,6 +844,9 @@ class MailMessage(models.Model):
         check_selection_values(self, vals, SELECTION_FIELDS)
         if not self.env.su:
             self._dialog_check_write(vals)
+            if "subject" in vals and self.filtered("dialog_visibility"):
+                # stored as dialog_post stores it: one line, not too long
+                vals = {**vals, "subject": to_subject(self.env, vals["subject"])}
             if "dialog_visibility" in vals:
                 # a change of visibility is a new delivery decision
                 vals = dict(vals)

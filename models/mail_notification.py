@@ -56,7 +56,10 @@ class MailNotification(models.Model):
                 lambda n: n.notification_type == "email"
                 and n.notification_status in DELIVERY_FAILURES
             )
-            messages = Message.browse(delivering.message_id) if failed else Message
+            # (exists: deleted meanwhile, when the email went after the commit)
+            messages = (
+                Message.browse(delivering.message_id).exists() if failed else Message
+            )
         else:
             # one query: other emails' failures cost nothing more
             self.flush_recordset(

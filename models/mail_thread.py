@@ -1,5 +1,6 @@
 import re
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -203,11 +204,15 @@ class MailThread(models.AbstractModel):
         # rendered as the system, it neither depends on what the author may
         # read nor pays for the template's checks of a restricted user
         # (and nothing of the caller's context reaches the compiled code)
+        tz = self.env.context.get("tz")
         system = self.env(
             su=True,
             context={
                 "lang": self.env.lang,
-                "tz": self.env.context.get("tz"),
+                # (only a real time zone: the context is the cache's key)
+                "tz": tz
+                if isinstance(tz, str) and tz in pytz.all_timezones_set
+                else None,
                 "customer_dialog_cached_rendering": DIALOG_RENDERING,
             },
         )
@@ -723,7 +728,7 @@ class MailThread(models.AbstractModel):
                 message, additional_values=additional_values
             )
         message_sudo = message.sudo()
-        dialog = message_sudo.browse(delivery.message_id)
+        dialog = message_sudo.browse(delivery.message_id).exists()
         answered = dialog.dialog_reply_to_id.dialog_delivery_message_id
         values = {
             "mail_message_id": message.id,

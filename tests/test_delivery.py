@@ -394,7 +394,12 @@ class TestDeliveryRules(DialogCase):
         template.body_html = (
             '<p><!-- intern: Rabatt höchstens 5 % --><t t-out="object.body"/></p>'
         )
-        for context in ({"preserve_comments": True}, {}):
+        for context in (
+            {"preserve_comments": True},
+            {"tz": "Nirgendwo/" + "x" * 5000},
+            {"tz": ["Europe/Berlin"]},
+            {},
+        ):
             with self.subTest(context=context), self.mock_mail_gateway():
                 self.post(
                     self.customer_no_portal.with_context(**context),

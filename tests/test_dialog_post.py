@@ -62,6 +62,15 @@ class TestDialogPost(DialogCase):
         self.assertNotIn("<script", message.body)
         self.assertNotIn("onclick", message.body)
 
+    def test_a_subject_is_one_line_also_when_edited(self):
+        message = self.post(self.customer, "Notiz", subject="Erste\nZweite  Zeile")
+        self.assertEqual(message.subject, "Erste Zweite Zeile")
+        message.with_user(self.user_employee).subject = "Neu\r\nbetreff"
+        self.assertEqual(message.subject, "Neu betreff")
+        with self.assertRaises(ValidationError):
+            message.with_user(self.user_employee).subject = "x" * 1001
+        self.assertEqual(message.subject, "Neu betreff")
+
     @needs_sale
     def test_follow_up_activity_for_responsible(self):
         due = date.today() + timedelta(days=7)
