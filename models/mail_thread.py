@@ -728,7 +728,8 @@ class MailThread(models.AbstractModel):
                 message, additional_values=additional_values
             )
         message_sudo = message.sudo()
-        dialog = message_sudo.browse(delivery.message_id).exists()
+        # (created in this transaction, or found by the resend dialog)
+        dialog = message_sudo.browse(delivery.message_id)
         answered = dialog.dialog_reply_to_id.dialog_delivery_message_id
         values = {
             "mail_message_id": message.id,
