@@ -7,9 +7,15 @@ from odoo.exceptions import ValidationError
 DIALOG_POST = object()
 # Context marker set by the mail gateway while it routes an incoming email.
 DIALOG_GATEWAY = object()
-# Context marker of the system rendering a delivery template, whose compiled
-# code may then be kept (ir.qweb._compile).
+# Context marker (under RENDERING_KEY) of the system rendering a delivery
+# template, whose compiled code may then be kept (ir.qweb._compile).
 DIALOG_RENDERING = object()
+RENDERING_KEY = "customer_dialog_cached_rendering"
+
+
+def is_system_rendering(env):
+    """Whether ``env`` is the system rendering a delivery template."""
+    return env.su and env.context.get(RENDERING_KEY) is DIALOG_RENDERING
 
 
 class DialogDelivery:

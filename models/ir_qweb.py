@@ -2,9 +2,7 @@ from lxml import etree
 
 from odoo import models
 
-from .dialog_constants import DIALOG_RENDERING
-
-CONTEXT_KEY = "customer_dialog_cached_rendering"
+from .dialog_constants import RENDERING_KEY, is_system_rendering
 
 
 class IrQweb(models.AbstractModel):
@@ -13,15 +11,11 @@ class IrQweb(models.AbstractModel):
     def _compile(self, template):
         """Odoo compiles a mail template's QWeb on every rendering (it has no
         view to key a cache on). For the delivery templates, rendered by the
-        system (``customer_dialog_cached_rendering``, a marker no RPC caller
-        can forge), the compiled code is kept under the template's source and
-        the whole context: an edited template is compiled anew, and nothing
-        compiled for one context serves another."""
-        if (
-            isinstance(template, etree._Element)
-            and self.env.su
-            and self.env.context.get(CONTEXT_KEY) is DIALOG_RENDERING
-        ):
+        system (a context marker no RPC caller can forge), the compiled code
+        is kept under the template's source and the whole context: an edited
+        template is compiled anew, and nothing compiled for one context serves
+        another."""
+        if isinstance(template, etree._Element) and is_system_rendering(self.env):
             key = (
                 "customer_dialog",
                 etree.tostring(template),
@@ -29,7 +23,7 @@ class IrQweb(models.AbstractModel):
                     sorted(
                         (name, repr(value))
                         for name, value in self.env.context.items()
-                        if name != CONTEXT_KEY
+                        if name != RENDERING_KEY
                     )
                 ),
             )

@@ -1,6 +1,6 @@
 from odoo import api, models, tools
 
-from .dialog_constants import DIALOG_RENDERING
+from .dialog_constants import is_system_rendering
 
 
 class MailTemplate(models.Model):
@@ -10,11 +10,7 @@ class MailTemplate(models.Model):
     def _has_unsafe_expression_template_qweb(self, template_src, model):
         # Odoo compiles the template for this check on every rendering; the
         # delivery templates (see ir.qweb._compile) decide it once per text
-        if (
-            self.env.su
-            and self.env.context.get("customer_dialog_cached_rendering")
-            is DIALOG_RENDERING
-        ):
+        if is_system_rendering(self.env):
             return self._dialog_has_unsafe_expression(str(template_src), model)
         return super()._has_unsafe_expression_template_qweb(template_src, model)
 

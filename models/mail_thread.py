@@ -14,6 +14,7 @@ from .dialog_constants import (
     DIALOG_POST,
     DIALOG_RENDERING,
     DIRECTIONS,
+    RENDERING_KEY,
     VISIBILITIES,
     DialogDelivery,
 )
@@ -213,7 +214,7 @@ class MailThread(models.AbstractModel):
                 "tz": tz
                 if isinstance(tz, str) and tz in pytz.all_timezones_set
                 else None,
-                "customer_dialog_cached_rendering": DIALOG_RENDERING,
+                RENDERING_KEY: DIALOG_RENDERING,
             },
         )
         template = system["mail.template"].browse(
