@@ -2,6 +2,7 @@ from . import customer_dialog_topic
 from . import ir_attachment
 from . import ir_http
 from . import ir_qweb
+from . import mail_activity
 from . import mail_mail
 from . import mail_message
 from . import mail_notification

@@ -222,8 +222,10 @@ class CustomerDialogTopic(models.Model):
 
     @api.model
     def _retention_delete(self, messages):
-        """Delete dialog messages (sudo) with their own files (their delivery
-        emails and open follow-ups go with them, see mail.message)."""
+        """Delete dialog messages (sudo) with their own files, except a file
+        another message still shows (see ir.attachment._dialog_release);
+        their delivery emails and open follow-ups go with them (see
+        mail.message)."""
         files = (
             self.env["ir.attachment"]
             .sudo()
@@ -231,5 +233,6 @@ class CustomerDialogTopic(models.Model):
                 [("res_model", "=", "mail.message"), ("res_id", "in", messages.ids)]
             )
         )
+        files = files._dialog_release(messages | messages.dialog_delivery_message_id)
         messages.unlink()
         files.exists().unlink()

@@ -5,8 +5,12 @@ from odoo.exceptions import ValidationError
 # Context marker that lets dialog_post create a dialog message with read access
 # on the reference object. It is a Python object, so no RPC caller can forge it.
 DIALOG_POST = object()
-# Context marker set by the mail gateway while it routes an incoming email.
-DIALOG_GATEWAY = object()
+# Fields of a dialog message that only employees read (the responsible, the
+# follow-up, the delivery's internals, the links of to-dos and log lines):
+# the one field rule for share users. A customer, with or without a token,
+# gets an AccessError when asking for them (``read``, a search domain, a
+# group by), and ``search_read`` without field names leaves them out.
+EMPLOYEES_ONLY = "base.group_user"
 # Context marker (under RENDERING_KEY) of the system rendering a delivery
 # template, whose compiled code may then be kept (ir.qweb._compile).
 DIALOG_RENDERING = object()
@@ -16,6 +20,28 @@ RENDERING_KEY = "customer_dialog_cached_rendering"
 def is_system_rendering(env):
     """Whether ``env`` is the system rendering a delivery template."""
     return env.su and env.context.get(RENDERING_KEY) is DIALOG_RENDERING
+
+
+class DialogGateway:
+    """Context marker (``customer_dialog_gateway``) of the real mail gateway
+    routing an incoming email: set by ``message_process`` only for the
+    system (fetchmail's cron), an administrator or a member of *Customer
+    Dialog / Mail gateway* (the user of odoo-mailgate), never for another
+    caller of that public method. ``answered`` is the dialog message whose
+    delivery email the email names in In-Reply-To or References (looked up
+    as the system: a gateway user's own search hides delivery emails). A
+    Python object, so no RPC caller can forge it."""
+
+    __slots__ = ("answered",)
+
+    def __init__(self, answered=None):
+        self.answered = answered
+
+    @classmethod
+    def of(cls, env):
+        """The gateway marker that ``env``'s context carries, else None."""
+        marker = env.context.get("customer_dialog_gateway")
+        return marker if isinstance(marker, cls) else None
 
 
 class DialogDelivery:

@@ -46,6 +46,20 @@ def printable(value):
     return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
+# Line breaks and other control characters, which in an email header start a
+# new header ("Karl\r\nBcc: x@y" as a name adds a Bcc).
+HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_header_line(value):
+    """``value`` (a name, an address, a subject) as one header line: each
+    run of line breaks and control characters becomes a space. Anything
+    that is no text is returned as it is."""
+    if not isinstance(value, str) or not HEADER_BREAKS.search(value):
+        return value
+    return HEADER_BREAKS.sub(" ", value)
+
+
 def to_subject(env, value):
     """None and False (what XML-RPC sends for "nothing") mean no subject; a
     subject is one line (as it is in an email's header)."""

@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # What a write may not change on a file that went to a customer.
 CONTENT_FIELDS = {
@@ -12,6 +13,9 @@ CONTENT_FIELDS = {
     "res_model",
     "res_id",
 }
+# What only the system changes on a file under legal hold (it hands a shared
+# file over to the message that still shows it, see _dialog_release).
+OWNER_FIELDS = {"res_model", "res_id"}
 
 
 class IrAttachment(models.Model):
@@ -69,6 +73,116 @@ class IrAttachment(models.Model):
                 )
             )
 
+    # ------------------------------------------------------------------
+    # Shared and held files: the one place that decides them
+    # ------------------------------------------------------------------
+
+    def _dialog_split(self, messages):
+        """Which of these files may go with ``messages`` (deleted, or their
+        content erased): a file that any other message carries, or that
+        another message owns, stays. Nothing is changed here (the erasure's
+        confirmation counts with it).
+
+        :return: (the files that may go, {file id: id of a message that
+            still carries it} for the files one of ``messages`` owns)
+        """
+        files = self.sudo()
+        if not files or not messages:
+            return files, {}
+        message_ids = list(messages.ids)
+        self.env["mail.message"].flush_model(["attachment_ids"])
+        files.flush_recordset(["res_model", "res_id"])
+        carriers = dict(
+            self.env.execute_query(
+                SQL(
+                    """SELECT attachment_id, MIN(message_id)
+                         FROM message_attachment_rel
+                        WHERE attachment_id = ANY(%s)
+                          AND message_id != ALL(%s)
+                     GROUP BY attachment_id""",
+                    list(files.ids),
+                    message_ids,
+                )
+            )
+        )
+        ids = set(message_ids)
+
+        def owned(file):
+            return file.res_model == "mail.message" and file.res_id in ids
+
+        def owned_elsewhere(file):
+            return file.res_model == "mail.message" and file.res_id not in ids
+
+        hand_over = {
+            f.id: carriers[f.id] for f in files if f.id in carriers and owned(f)
+        }
+        stays = files.filtered(lambda f: f.id in carriers or owned_elsewhere(f))
+        return files - stays, hand_over
+
+    def _dialog_release(self, messages):
+        """Of these files, those that may go with ``messages`` (see
+        _dialog_split); a shared file one of them owns passes to a message
+        that still carries it, so that deleting a message (Odoo deletes its
+        own files with it), an erasure or retention never takes a file from
+        under another message, of another customer or under legal hold."""
+        removable, hand_over = self._dialog_split(messages)
+        by_carrier = {}
+        for file_id, carrier in hand_over.items():
+            by_carrier.setdefault(carrier, []).append(file_id)
+        for carrier, file_ids in by_carrier.items():
+            self.sudo().browse(file_ids).write(
+                {"res_model": "mail.message", "res_id": carrier}
+            )
+        return removable
+
+    def _dialog_held(self):
+        """The files of these that are part of the file of a customer under
+        legal hold: owned or carried by one of its dialog messages, or
+        carried by their delivery emails."""
+        if not self.ids or not self.env["res.partner"]._dialog_any_legal_hold():
+            return self.browse()
+        self.flush_recordset(["res_model", "res_id"])
+        self.env["mail.message"].flush_model(
+            ["attachment_ids", "dialog_partner_id", "dialog_delivery_message_id"]
+        )
+        self.env["res.partner"].flush_model(["dialog_legal_hold"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT file.id FROM ir_attachment AS file
+                    WHERE file.id = ANY(%(ids)s)
+                      AND (EXISTS (SELECT 1 FROM message_attachment_rel AS rel
+                                     JOIN mail_message AS message
+                                       ON message.id = rel.message_id
+                                       OR message.dialog_delivery_message_id
+                                          = rel.message_id
+                                     JOIN res_partner AS customer
+                                       ON customer.id = message.dialog_partner_id
+                                    WHERE rel.attachment_id = file.id
+                                      AND customer.dialog_legal_hold)
+                           OR (file.res_model = 'mail.message'
+                               AND EXISTS (
+                                   SELECT 1 FROM mail_message AS message
+                                     JOIN res_partner AS customer
+                                       ON customer.id = message.dialog_partner_id
+                                    WHERE message.id = file.res_id
+                                      AND customer.dialog_legal_hold)))""",
+                ids=list(self.ids),
+            )
+        )
+        return self.browse(row[0] for row in rows)
+
+    def _dialog_check_not_held(self):
+        held = self._dialog_held()
+        if held:
+            raise UserError(
+                self.env._(
+                    "The file “%(name)s” is part of the file of a customer "
+                    "under legal hold: it cannot be changed or deleted until "
+                    "a manager lifts the legal hold.",
+                    name=held[0].sudo().name,
+                )
+            )
+
     def validate_access(self, access_token):
         """The access token of a dialog message's file (Odoo's portal chatter
         and pasted images carry them) opens it only for a logged-in user who
@@ -98,6 +212,8 @@ class IrAttachment(models.Model):
             self._dialog_check_customer_change()
             if not self.env.su:
                 self._dialog_check_not_delivered()
+            if not self.env.su or set(vals) & (CONTENT_FIELDS - OWNER_FIELDS):
+                self._dialog_check_not_held()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -105,3 +221,10 @@ class IrAttachment(models.Model):
         self._dialog_check_customer_change()
         if not self.env.su:
             self._dialog_check_not_delivered()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_legal_hold(self):
+        """A legal hold stops every deletion of the customer's content, its
+        files included, by anyone (author, manager, the system) until a
+        manager lifts it."""
+        self._dialog_check_not_held()

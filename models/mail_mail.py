@@ -1,6 +1,11 @@
 from odoo import models
 from odoo.tools import email_normalize
 
+from .dialog_input import one_header_line
+
+# What an outgoing email puts into its headers, besides ``headers`` itself.
+HEADER_KEYS = ("email_from", "reply_to", "subject", "references", "message_id")
+
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
@@ -35,6 +40,31 @@ class MailMail(models.Model):
         if notifications:
             notifications._dialog_report_failed_deliveries()
         return result
+
+    def _prepare_outgoing_list(
+        self, mail_server=False, recipients_follower_status=None
+    ):
+        """The header cleaning of every outgoing email (delivery emails
+        first): no name, address or subject starts a header of its own,
+        whatever Odoo's address formatting keeps (a contact or a customer
+        named "Karl\\r\\nBcc: x@y" through the portal's account page). The
+        sender is stored clean already (see mail.message.create)."""
+        emails = super()._prepare_outgoing_list(
+            mail_server=mail_server,
+            recipients_follower_status=recipients_follower_status,
+        )
+        for email in emails:
+            for key in HEADER_KEYS:
+                if key in email:
+                    email[key] = one_header_line(email[key])
+            for key in ("email_to", "email_cc"):
+                if key in email:
+                    email[key] = [one_header_line(value) for value in email[key] or []]
+            email["headers"] = {
+                one_header_line(name): one_header_line(value)
+                for name, value in (email.get("headers") or {}).items()
+            }
+        return emails
 
     def _dialog_deliveries(self):
         """The delivery emails of dialog messages among these mails."""

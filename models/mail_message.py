@@ -1,5 +1,6 @@
 import functools
 from collections import defaultdict
+from datetime import timedelta
 from textwrap import shorten
 
 from markupsafe import Markup
@@ -7,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .dialog_constants import (
     CHANNELS,
@@ -17,10 +18,12 @@ from .dialog_constants import (
     DELIVERY_STATES,
     DIALOG_POST,
     DIRECTIONS,
+    EMPLOYEES_ONLY,
     VISIBILITIES,
+    DialogDelivery,
     check_selection_values,
 )
-from .dialog_input import to_subject
+from .dialog_input import one_header_line, to_subject
 
 SELECTION_FIELDS = [
     "dialog_visibility",
@@ -47,6 +50,12 @@ USER_EDITABLE_FIELDS = {
 }
 # What nobody changes any more once the message went to the customer.
 LOCKED_AFTER_DELIVERY = {"body", "subject", "attachment_ids", "dialog_visibility"}
+# What decides when retention deletes a message: after delivery only a
+# manager may bring that day forward (only managers may delete delivered
+# messages), see _dialog_deleted_on.
+DECIDES_RETENTION = {"date", "dialog_topic_id"}
+# What nobody changes while the customer is under legal hold.
+LOCKED_BY_LEGAL_HOLD = {"body", "subject", "attachment_ids"}
 TRACKED_FIELDS = ["dialog_visibility", "dialog_published"]
 # A conversation in the portal list (_dialog_portal_domain without answers),
 # as the condition of partial indexes.
@@ -132,6 +141,16 @@ def _only_dialog_messages(domain):
     return False
 
 
+def _clean_sender(vals):
+    """The sender and Reply-To of a message as one header line each (the
+    header cleaning, see mail.mail._prepare_outgoing_list): the stored
+    sender is what an email's From says."""
+    for fname in ("email_from", "reply_to"):
+        if fname in vals:
+            vals[fname] = one_header_line(vals[fname])
+    return vals
+
+
 class DialogAttachmentTooLarge(UserError):
     """A file attached to a portal reply exceeds the size limit."""
 
@@ -172,14 +191,18 @@ class MailMessage(models.Model):
     dialog_delivery_code = fields.Selection(
         DECISIONS,
         string="Decision",
+        groups=EMPLOYEES_ONLY,
         help="What the delivery rules decided when the message was saved.",
     )
     dialog_delivery_address = fields.Char(
-        string="Delivered To", help="Email address the message or its notice went to."
+        string="Delivered To",
+        groups=EMPLOYEES_ONLY,
+        help="Email address the message or its notice went to.",
     )
     dialog_delivery_info = fields.Char(
         string="Delivery Decision",
         compute="_compute_dialog_delivery_info",
+        groups=EMPLOYEES_ONLY,
         help="Why the message was or was not sent, in the reader's language.",
     )
     dialog_delivery_message_id = fields.Many2one(
@@ -187,6 +210,7 @@ class MailMessage(models.Model):
         string="Delivery Email",
         index="btree_not_null",
         ondelete="set null",
+        groups=EMPLOYEES_ONLY,
         help="The email notification that carried the message to the customer.",
     )
     dialog_delivery_state = fields.Selection(
@@ -206,11 +230,28 @@ class MailMessage(models.Model):
         ondelete="restrict",
     )
     dialog_user_id = fields.Many2one(
-        "res.users", string="Responsible", index="btree_not_null", ondelete="set null"
+        "res.users",
+        string="Responsible",
+        index="btree_not_null",
+        ondelete="set null",
+        groups=EMPLOYEES_ONLY,
     )
-    dialog_follow_up_date = fields.Date(string="Follow-up Date")
+    dialog_follow_up_date = fields.Date(string="Follow-up Date", groups=EMPLOYEES_ONLY)
     dialog_activity_id = fields.Many2one(
-        "mail.activity", string="Follow-up Activity", ondelete="set null"
+        "mail.activity",
+        string="Follow-up Activity",
+        ondelete="set null",
+        groups=EMPLOYEES_ONLY,
+    )
+    dialog_log_for_id = fields.Many2one(
+        "mail.message",
+        string="Log Line Of",
+        index="btree_not_null",
+        ondelete="set null",
+        groups=EMPLOYEES_ONLY,
+        help="On a log line of a document (a done follow-up or delivery "
+        "to-do, a change of visibility): the dialog message it is about. An "
+        "erasure clears such log lines with their message.",
     )
     dialog_reference_model = fields.Selection(
         selection="_selection_dialog_reference",
@@ -822,17 +863,29 @@ class MailMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        system = (
+            self.env.su or self.env.context.get("customer_dialog_post") is DIALOG_POST
+        )
         for vals in vals_list:
             check_selection_values(self, vals, SELECTION_FIELDS)
+            if not system and any(
+                fname.startswith("dialog_") and value for fname, value in vals.items()
+            ):
+                raise UserError(self._dialog_post_only_message())
+            _clean_sender(vals)
         messages = super().create(vals_list)
         # checked after creation, so that default_* context keys count too
-        if (
-            not self.env.su
-            and self.env.context.get("customer_dialog_post") is not DIALOG_POST
-            and messages.filtered("dialog_visibility")
-        ):
+        if not system and messages.filtered("dialog_visibility"):
             raise UserError(self._dialog_post_only_message())
         return messages
+
+    def _get_message_id(self, values):
+        """A notice names the customer portal only: its Message-Id does not
+        name the document (Odoo's says "-openerp-<id>-sale.order@")."""
+        delivery = DialogDelivery.of(self.env)
+        if delivery and delivery.notice:
+            return tools.mail.generate_tracking_message_id("dialog")
+        return super()._get_message_id(values)
 
     def _dialog_post_only_message(self):
         return self.env._(
@@ -842,6 +895,7 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         check_selection_values(self, vals, SELECTION_FIELDS)
+        vals = _clean_sender(dict(vals))
         if not self.env.su:
             self._dialog_check_write(vals)
             if "subject" in vals and self.filtered("dialog_visibility"):
@@ -894,6 +948,21 @@ class MailMessage(models.Model):
             )
             if decision["delivery"] != "none":
                 record._dialog_deliver(message, recipient)
+
+    def unlink(self):
+        """Odoo deletes a message's own files with it: a file that another
+        message still shows passes to that message instead (see
+        ir.attachment._dialog_release), whoever deletes, whatever the
+        message."""
+        if self:
+            sudo = self.sudo()
+            doomed = (
+                sudo | sudo.filtered("dialog_visibility").dialog_delivery_message_id
+            )
+            sudo.attachment_ids.filtered(
+                lambda a: a.res_model == self._name and a.res_id in self.ids
+            )._dialog_release(doomed)
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_dialog_by_author_or_manager(self):
@@ -950,21 +1019,13 @@ class MailMessage(models.Model):
         (activities | dialog_messages._dialog_failure_activities()).unlink()
 
     def _dialog_failure_activities(self):
-        """The open 'Delivery failed' to-dos of these dialog messages (in
-        sudo): on their reference object, linking to the message."""
+        """The open 'Delivery failed' to-dos of these dialog messages (sudo)."""
         Activity = self.env["mail.activity"].sudo()
-        messages = self.sudo().filtered("res_id")
-        if not messages:
+        if not self.ids:
             return Activity
-        links = defaultdict(list)
-        for message in messages:
-            # the whole attribute: the link of message 34 is in that of 345
-            links[message.model, message.res_id].append(
-                f'href="{message._dialog_backend_url()}"'
-            )
-        # one query for all of them (retention deletes by the thousand)
-        candidates = Activity.search(
+        return Activity.search(
             [
+                ("dialog_message_id", "in", self.ids),
                 (
                     "activity_type_id",
                     "=",
@@ -972,15 +1033,7 @@ class MailMessage(models.Model):
                         "customer_dialog.mail_activity_type_delivery_failed"
                     ),
                 ),
-                ("res_model", "in", list({model for model, _id in links})),
-                ("res_id", "in", list({res_id for _model, res_id in links})),
             ]
-        )
-        return candidates.filtered(
-            lambda activity: any(
-                link in (activity.note or "")
-                for link in links.get((activity.res_model, activity.res_id), ())
-            )
         )
 
     def _dialog_check_write(self, vals):
@@ -1018,6 +1071,58 @@ class MailMessage(models.Model):
         )
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
+        held = dialog_messages.sudo().filtered(
+            lambda m: m.dialog_partner_id.dialog_legal_hold
+        )
+        if held and changed & LOCKED_BY_LEGAL_HOLD:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is under legal hold: the text, subject and "
+                    "files of its messages cannot be changed until a manager "
+                    "lifts the legal hold.",
+                    customer=held[0].dialog_partner_id.display_name,
+                )
+            )
+        if changed & DECIDES_RETENTION and not self._dialog_is_manager():
+            dialog_messages.filtered("dialog_locked")._dialog_check_deletion_kept(vals)
+
+    def _dialog_deleted_on(self, topic, date):
+        """The day retention deletes this message under ``topic`` and
+        ``date``, or None when it never does (no period, or archiving)."""
+        topic = topic.sudo()
+        if topic.retention_action != "delete" or not topic.retention_days or not date:
+            return None
+        return fields.Datetime.to_datetime(date).date() + timedelta(
+            days=topic.retention_days
+        )
+
+    def _dialog_check_deletion_kept(self, vals):
+        """A delivered message is deleted by a manager only: its author may
+        change its topic and date, but not so that retention deletes it
+        earlier than it would have."""
+        for message in self:
+            try:
+                date = fields.Datetime.to_datetime(vals.get("date", message.date))
+            except (TypeError, ValueError):
+                date = None
+            topic = (
+                message.dialog_topic_id.browse(vals["dialog_topic_id"] or ())
+                if "dialog_topic_id" in vals
+                and isinstance(vals["dialog_topic_id"], int | bool)
+                else message.dialog_topic_id
+            )
+            before = message._dialog_deleted_on(message.dialog_topic_id, message.date)
+            after = message._dialog_deleted_on(topic, date)
+            if after and (before is None or after < before):
+                raise UserError(
+                    self.env._(
+                        "“%(subject)s” was delivered to the customer: this topic "
+                        "or date would have it deleted earlier (on %(day)s), and "
+                        "only a Customer Dialog manager may delete it.",
+                        subject=message.subject or message.record_name,
+                        day=format_date(self.env, after),
+                    )
+                )
 
     def _dialog_adds_employees_only(self, partner_ids):
         """Whether writing ``partner_ids`` adds nobody but employees to the
@@ -1107,7 +1212,7 @@ class MailMessage(models.Model):
             # sudo: logging needs write access on the document, changing the
             # message only needed the author/manager check done in write()
             # the log names no subject: an erasure must not leave text behind
-            record.sudo()._message_log(
+            log = record.sudo()._message_log(
                 body=Markup('<p><a href="%s">%s</a></p>')
                 % (
                     message._dialog_backend_url(),
@@ -1116,6 +1221,7 @@ class MailMessage(models.Model):
                 tracking_value_ids=[(0, 0, values) for values in tracking_values],
                 author_id=self.env.user.partner_id.id,
             )
+            log.dialog_log_for_id = message
 
     def _dialog_thread(self):
         """The reference object as a mail.thread record, or None."""

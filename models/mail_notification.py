@@ -105,4 +105,5 @@ class MailNotification(models.Model):
                     self.env._("Open the dialog message and resend it"),
                 ),
                 user_id=responsible.id,
+                dialog_message_id=message.id,
             )

@@ -6,17 +6,18 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, formataddr
+from odoo.tools.mail import unfold_references
 from odoo.tools.misc import clean_context
 
 from .dialog_constants import (
     CHANNELS,
-    DIALOG_GATEWAY,
     DIALOG_POST,
     DIALOG_RENDERING,
     DIRECTIONS,
     RENDERING_KEY,
     VISIBILITIES,
     DialogDelivery,
+    DialogGateway,
 )
 from .dialog_input import (
     is_request_id,
@@ -311,6 +312,7 @@ class MailThread(models.AbstractModel):
                 self.env._("Open the dialog message"),
             ),
             user_id=responsible.id,
+            dialog_message_id=message.id,
         )
         message.sudo().dialog_activity_id = activity
 
@@ -658,10 +660,83 @@ class MailThread(models.AbstractModel):
             res_ids, operation, model_name=model_name
         )
 
+    # ------------------------------------------------------------------
+    # The mail gateway: a customer's email becomes an incoming message
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_process(
+        self,
+        model,
+        message,
+        custom_values=None,
+        save_original=False,
+        strip_attachments=False,
+        thread_id=None,
+    ):
+        """Only the real gateway files a customer's email as a dialog
+        message: the system (fetchmail's cron), an administrator, or the
+        user of odoo-mailgate (*Customer Dialog: Mail gateway*). Any other
+        caller of this public method (a plain employee over XML-RPC, with a
+        forged From) gets Odoo's plain chatter email, never a published
+        message in the customer's name."""
+        if self._dialog_is_mail_gateway():
+            self = self.with_context(customer_dialog_gateway=DialogGateway())
+        return super().message_process(
+            model,
+            message,
+            custom_values=custom_values,
+            save_original=save_original,
+            strip_attachments=strip_attachments,
+            thread_id=thread_id,
+        )
+
+    @api.model
+    def _dialog_is_mail_gateway(self):
+        user = self.env.user
+        return (
+            self.env.su
+            or user._is_system()
+            or user.has_group("customer_dialog.group_customer_dialog_mail_gateway")
+        )
+
     def _message_route_process(self, message, message_dict, routes):
-        return super(
-            MailThread, self.with_context(customer_dialog_gateway=DIALOG_GATEWAY)
-        )._message_route_process(message, message_dict, routes)
+        """The conversation an email answers: the dialog message whose
+        delivery email it names (In-Reply-To, else References), looked up as
+        the system, as bounces are (a gateway user's search hides delivery
+        emails, so Odoo's ``parent_id`` may miss it)."""
+        if DialogGateway.of(self.env):
+            answered = self._dialog_answered_delivery(message_dict)
+            self = self.with_context(
+                customer_dialog_gateway=DialogGateway(answered.id or None)
+            )
+        return super()._message_route_process(message, message_dict, routes)
+
+    @api.model
+    def _dialog_answered_delivery(self, message_dict):
+        """The dialog message (sudo) whose delivery email ``message_dict``
+        answers, or an empty recordset."""
+        Message = self.env["mail.message"].sudo()
+        in_reply_to = (message_dict.get("in_reply_to") or "").strip()
+        references = [
+            ref.strip()
+            for ref in unfold_references(message_dict.get("references") or "")
+            if ref.strip()
+        ][-32:]
+        for message_ids in ([in_reply_to] if in_reply_to else [], references):
+            if not message_ids:
+                continue
+            dialog = Message.search(
+                [
+                    ("dialog_visibility", "!=", False),
+                    ("dialog_delivery_message_id.message_id", "in", message_ids),
+                ],
+                order="id DESC",
+                limit=1,
+            )
+            if dialog:
+                return dialog
+        return Message
 
     @api.model
     def _get_bounced_message_data(self, message, message_dict):
@@ -690,16 +765,38 @@ class MailThread(models.AbstractModel):
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
-        """An email from a customer routed here by the mail gateway is filed
-        as an incoming message of that customer, after Odoo notified it as
-        usual: its subtype, followers and notifications stay Odoo's."""
-        message = super().message_post(**kwargs)
-        if (
-            self.env.context.get("customer_dialog_gateway") is DIALOG_GATEWAY
-            and message.message_type == "email"
-            and not message.dialog_visibility
-        ):
-            self._dialog_classify_incoming_email(message)
+        """An email from a customer routed here by the real mail gateway is
+        filed as an incoming message of that customer *before* Odoo notifies
+        anyone (see _notify_get_recipients: employees who follow the
+        document are told, share users never); its files become the
+        message's own, and an answer to a delivery joins its conversation
+        with a to-do for its responsible, exactly once."""
+        gateway = DialogGateway.of(self.env)
+        values = (
+            self._dialog_incoming_email_values(kwargs, gateway)
+            if gateway and kwargs.get("message_type") == "email"
+            else None
+        )
+        if not values:
+            return super().message_post(**kwargs)
+        message = super(
+            MailThread, self.with_context(customer_dialog_post=DIALOG_POST)
+        ).message_post(**kwargs, **values)
+        message = message.with_env(self.env)
+        # Odoo files an email's attachments on the document, where its token
+        # holders would list them: they are the message's, as for dialog_post
+        message.sudo().attachment_ids.filtered(
+            lambda a: a.res_model == self._name and a.res_id == self.id
+        ).write({"res_model": "mail.message", "res_id": message.id})
+        self._dialog_note_model_in_use()
+        if values.get("dialog_reply_to_id"):
+            responsible = message.sudo()._dialog_responsible()
+            if responsible:
+                self.with_context(
+                    mail_activity_quick_update=True
+                )._dialog_schedule_follow_up(
+                    message, message.sudo().dialog_partner_id, responsible
+                )
         return message
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
@@ -744,7 +841,11 @@ class MailThread(models.AbstractModel):
         headers = {}
         if bounce_email := message_sudo.record_alias_domain_id.bounce_email:
             headers["Return-Path"] = bounce_email
-        if headers := self._notify_by_email_get_headers(headers=headers):
+        headers = self._notify_by_email_get_headers(headers=headers)
+        if delivery.notice:
+            # a notice names the customer portal only, not its document
+            headers.pop("X-Odoo-Objects", None)
+        if headers:
             values["headers"] = repr(headers)
         return values
 
@@ -774,6 +875,17 @@ class MailThread(models.AbstractModel):
         )
         if not is_dialog:
             return super()._notify_get_recipients(message, msg_vals, **kwargs)
+        message_type = (msg_vals or {}).get("message_type") or message.message_type
+        if message_type == "email":
+            # a customer's email filed by the gateway: the employees who
+            # follow the document are told as without the module
+            return [
+                recipient
+                for recipient in super()._notify_get_recipients(
+                    message, msg_vals, **kwargs
+                )
+                if recipient["type"] == "user" and not recipient["share"]
+            ]
         explicit = set(
             msg_vals.get("partner_ids", [])
             if msg_vals
@@ -910,14 +1022,18 @@ class MailThread(models.AbstractModel):
             raise UserError(locked[0]._dialog_locked_message())
         return super()._check_can_update_message_content(messages)
 
-    def _dialog_classify_incoming_email(self, message):
-        author = message.author_id
-        if not author or not author.partner_share:
-            return
+    def _dialog_incoming_email_values(self, post_values, gateway):
+        """The dialog values of an email from a customer's contact to this
+        record (of that customer, or of none), else None: an incoming email
+        message, published, and the answer to a conversation when it answers
+        a delivery email that the customer may read."""
+        author = self.env["res.partner"].sudo().browse(post_values.get("author_id"))
+        if not author or not author.exists() or not author.partner_share:
+            return None
         customer = author.commercial_partner_id
         record_customer = self._dialog_get_customer(raise_if_missing=False)
         if record_customer and record_customer != customer:
-            return
+            return None
         values = {
             "dialog_partner_id": customer.id,
             "dialog_contact_id": author.id if author != customer else False,
@@ -930,11 +1046,10 @@ class MailThread(models.AbstractModel):
             "dialog_direction": "incoming",
             "dialog_reference_model": self._name,
         }
-        # an answer to a delivery email joins its conversation and is work
-        # for its responsible, like an answer in the portal
-        conversation = self._dialog_answered_conversation(message, author)
-        responsible = conversation._dialog_responsible()
-        if conversation:
+        answered = self.env["mail.message"].sudo().browse(gateway.answered or ())
+        conversation = answered.dialog_reply_to_id or answered
+        if conversation and conversation._dialog_visible_to_customer(author):
+            responsible = conversation._dialog_responsible()
             values.update(
                 dialog_reply_to_id=conversation.id,
                 dialog_topic_id=conversation.dialog_topic_id.id,
@@ -942,28 +1057,4 @@ class MailThread(models.AbstractModel):
                 dialog_follow_up_date=bool(responsible)
                 and fields.Date.context_today(self),
             )
-        message.sudo().write(values)
-        self._dialog_note_model_in_use()
-        if conversation and responsible:
-            self.with_context(
-                mail_activity_quick_update=True
-            )._dialog_schedule_follow_up(message, customer, responsible)
-
-    def _dialog_answered_conversation(self, message, author):
-        """The conversation whose delivery email ``message`` answers (its
-        parent, found by Odoo from the In-Reply-To header), if the author's
-        customer may read it."""
-        parent = message.sudo().parent_id
-        if not parent:
-            return self.env["mail.message"]
-        # customers only ever get delivery emails: Odoo's fallback parent (a
-        # thread's first message) is no answer to a conversation
-        answered = (
-            self.env["mail.message"]
-            .sudo()
-            .search([("dialog_delivery_message_id", "=", parent.id)], limit=1)
-        )
-        conversation = answered.dialog_reply_to_id or answered
-        if conversation and conversation._dialog_visible_to_customer(author):
-            return conversation
-        return self.env["mail.message"]
+        return values

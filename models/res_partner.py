@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime, html2plaintext
 
@@ -70,6 +70,34 @@ class ResPartner(models.Model):
         string="Latest Dialog Messages",
         compute="_compute_dialog_message_ids",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("dialog_legal_hold") for vals in vals_list):
+            self._dialog_legal_hold_changed()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "dialog_legal_hold" in vals:
+            self._dialog_legal_hold_changed()
+        return super().write(vals)
+
+    def _dialog_legal_hold_changed(self):
+        """_dialog_any_legal_hold is read again: now, and once committed for
+        the workers that read it meanwhile."""
+        self.env.registry.clear_cache()
+        self.env.cr.postcommit.add(self.env.registry.clear_cache)
+
+    @tools.ormcache()
+    def _dialog_any_legal_hold(self):
+        """Whether any customer is under legal hold: while none is, checking
+        a file for a hold costs no query (see ir.attachment._dialog_held)."""
+        self.flush_model(["dialog_legal_hold"])
+        return bool(
+            self.env.execute_query(
+                SQL("SELECT 1 FROM res_partner WHERE dialog_legal_hold LIMIT 1")
+            )
+        )
 
     @api.model
     def _commercial_fields(self):
@@ -247,23 +275,61 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._dialog_check_export()
         customer = self.commercial_partner_id
-        messages = (
-            self.env["mail.message"].sudo().search(customer._dialog_messages_domain())
+        return customer._dialog_export_values(*customer._dialog_file_messages())
+
+    def _dialog_file_messages(self):
+        """This customer's file as the current user may read it: mail's
+        rules and those of the documents, multi-company rules included (a
+        manager of one company exports and erases that company's part). An
+        export and an erasure act on exactly this.
+
+        :return: (the messages they may read, those they may not), in sudo
+        """
+        self.ensure_one()
+        domain = self._dialog_messages_domain()
+        Message = self.env["mail.message"]
+        readable = Message.search(domain)
+        every = Message.sudo().search(domain)
+        return readable.sudo(), every - readable.sudo()
+
+    def _dialog_left_out_sentence(self, left_out):
+        """What of the customer file ``left_out`` (sudo) holds, and why it
+        is not there: counts by kind of document and company, no content."""
+        Message = self.env["mail.message"]
+        model_names = dict(Message._selection_dialog_reference())
+        places = {}
+        for message in left_out:
+            key = (
+                model_names.get(message.model, message.model or ""),
+                message.record_company_id.name or "",
+            )
+            places[key] = places.get(key, 0) + 1
+        where = ", ".join(
+            f"{kind}" + (f" ({company})" if company else "") + f": {count}"
+            for (kind, company), count in sorted(places.items())
         )
-        return customer._dialog_export_values(messages)
+        return self.env._(
+            "%(count)s dialog messages are left out: they are filed on "
+            "documents you may not read (%(where)s). A manager with access "
+            "to them, e.g. of their company, handles that part of the file.",
+            count=len(left_out),
+            where=where,
+        )
 
     def _dialog_check_export(self):
         self._dialog_check_manager(
             self.env._("Only Customer Dialog managers may export a customer file.")
         )
 
-    def _dialog_export_values(self, messages):
+    def _dialog_export_values(self, messages, left_out=None):
         """The customer file of this customer made of ``messages`` (sudo), as
         JSON-serialisable data, labels in the language of the environment:
-        a cover (customer, export date and user, counts) and the messages
-        grouped by reference object, oldest first."""
+        a cover (customer, export date and user, counts, and what was
+        ``left_out`` and why) and the messages grouped by reference object,
+        oldest first."""
         self.ensure_one()
         messages = messages.with_env(self.env).sudo()
+        left_out = left_out or messages.browse()
         Message = self.env["mail.message"]
         labels = {
             fname: dict(Message._fields[fname]._description_selection(self.env))
@@ -301,6 +367,10 @@ class ResPartner(models.Model):
                 ),
                 "references": len(groups),
                 "attachments": len(messages.attachment_ids),
+            },
+            "left_out": {
+                "count": len(left_out),
+                "reason": self._dialog_left_out_sentence(left_out) if left_out else "",
             },
             "references": list(groups.values()),
         }
@@ -361,35 +431,45 @@ class ResPartner(models.Model):
             )
 
     def _dialog_erase_targets(self):
-        """What an erasure of this customer's file changes, in sudo."""
+        """What an erasure of this customer's file by the current user
+        changes (sudo records): what they may read of it (see
+        _dialog_file_messages) and, in ``left_out``, what they may not."""
         self.ensure_one()
-        Message = self.env["mail.message"].sudo()
-        messages = Message.search(self._dialog_messages_domain())
+        messages, left_out = self._dialog_file_messages()
         copies = messages.dialog_delivery_message_id
+        log_lines = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("dialog_log_for_id", "in", messages.ids)])
+        )
         everything = messages | copies
-        linked = everything.attachment_ids
         owned = (
             self.env["ir.attachment"]
             .sudo()
             .search(
-                [("res_model", "=", "mail.message"), ("res_id", "in", everything.ids)]
+                [
+                    ("res_model", "=", "mail.message"),
+                    ("res_id", "in", (everything | log_lines).ids),
+                ]
             )
         )
-        # a document's file that other messages show too stays with them
-        shared = (
-            Message.search(
-                [("attachment_ids", "in", linked.ids), ("id", "not in", everything.ids)]
-            ).attachment_ids
-            & linked
-        ) - owned
+        carried = everything.attachment_ids | log_lines.attachment_ids
+        # a file another message shows too (of another customer, or
+        # left out) stays with it
+        attachments, _hand_over = (carried | owned)._dialog_split(
+            everything | log_lines
+        )
         return {
+            "files": carried | owned,
             "messages": messages,
             "copies": copies,
-            "attachments": (linked | owned) - shared,
+            "log_lines": log_lines,
+            "attachments": attachments,
             "activities": messages.dialog_activity_id,
             "mails": self.env["mail.mail"]
             .sudo()
             .search([("mail_message_id", "in", everything.ids)]),
+            "left_out": left_out,
         }
 
     def _dialog_erase_file(self):
@@ -402,11 +482,13 @@ class ResPartner(models.Model):
         targets = self._dialog_erase_targets()
         messages = targets["messages"]
         everything = messages | targets["copies"]
+        log_lines = targets["log_lines"]
         counts = {
             "messages": len(messages),
             "attachments": len(targets["attachments"]),
             "deliveries": len(targets["copies"]),
             "activities": len(targets["activities"]),
+            "left_out": len(targets["left_out"]),
         }
         # sudo from here: delivered messages and their files are locked for
         # users; the manager check above is the authorisation
@@ -418,7 +500,8 @@ class ResPartner(models.Model):
         ).write({"notification_status": "canceled"})
         queued.write({"state": "cancel"})
         mails.write({"body_html": False})
-        self._dialog_erase_log_lines(messages)
+        files = targets["files"]._dialog_release(everything | log_lines)
+        self._dialog_erase_log_lines(messages, log_lines)
         erased = Markup("<p>%s</p>") % self.with_context(
             lang=self.lang or self.env.lang
         ).env._(
@@ -428,7 +511,7 @@ class ResPartner(models.Model):
         everything.write(
             {"body": erased, "subject": False, "attachment_ids": [Command.clear()]}
         )
-        targets["attachments"].unlink()
+        files.unlink()
         everything.link_preview_ids.unlink()
         self.env["mail.message.translation"].sudo().search(
             [("message_id", "in", everything.ids)]
@@ -442,13 +525,19 @@ class ResPartner(models.Model):
                 user=self.env.user.name,
                 **counts,
             )
+            + (
+                " " + self._dialog_left_out_sentence(targets["left_out"])
+                if targets["left_out"]
+                else ""
+            )
         )
         return counts
 
-    def _dialog_erase_log_lines(self, messages):
-        """Clear the log lines that may quote an erased message: done
-        follow-ups (their note links to the message) and visibility changes
-        logged with the subject by earlier versions."""
+    def _dialog_erase_log_lines(self, messages, linked):
+        """Clear the log lines that may quote an erased message: those linked
+        to it (``linked``: done follow-ups and delivery to-dos with their
+        feedback and files, changes of visibility) and visibility changes
+        logged with the subject by versions before 18.0.1.5.0."""
         Message = self.env["mail.message"].sudo()
         tracked = (
             self.env["ir.model.fields"]
@@ -460,41 +549,22 @@ class ResPartner(models.Model):
                 ]
             )
         )
+        changes = Message
         for start in range(0, len(messages), ERASE_CHUNK):
             chunk = messages[start : start + ERASE_CHUNK]
-            links = [
-                SQL("%s", f'%/mail_message_dialog_action/{message.id}"%')
-                for message in chunk.filtered("dialog_follow_up_date")
-            ]
-            done_follow_ups = (
-                Message.browse(
-                    id_
-                    for (id_,) in self.env.execute_query(
-                        SQL(
-                            "SELECT id FROM mail_message "
-                            "WHERE mail_activity_type_id IS NOT NULL "
-                            "AND body LIKE ANY(ARRAY[%s])",
-                            SQL(", ").join(links),
-                        )
-                    )
-                )
-                if links
-                else Message
-            )
             subjects = {s for s in chunk.mapped("subject") if s}
-            changes = (
-                Message.search(
-                    [
-                        ("tracking_value_ids.field_id", "in", tracked.ids),
-                        ("model", "in", list(set(chunk.mapped("model")))),
-                        ("res_id", "in", list(set(chunk.mapped("res_id")))),
-                    ]
-                ).filtered(
-                    lambda log, subjects=subjects: any(
-                        s in html2plaintext(log.body or "") for s in subjects
-                    )
+            if not subjects:
+                continue
+            changes |= Message.search(
+                [
+                    ("tracking_value_ids.field_id", "in", tracked.ids),
+                    ("model", "in", list(set(chunk.mapped("model")))),
+                    ("res_id", "in", list(set(chunk.mapped("res_id")))),
+                ]
+            ).filtered(
+                lambda log, subjects=subjects: any(
+                    s in html2plaintext(log.body or "") for s in subjects
                 )
-                if subjects
-                else Message
             )
-            (done_follow_ups | changes).write({"body": ""})
+        linked.write({"body": "", "attachment_ids": [Command.clear()]})
+        changes.write({"body": ""})

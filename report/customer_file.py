@@ -8,7 +8,8 @@ PORTAL_EXPORT = object()
 class ReportCustomerFile(models.AbstractModel):
     """The customer file (Art. 15 GDPR) as a QWeb report.
 
-    Managers get every dialog message of the customers asked for. The
+    Managers get what they may read of the files of the customers asked
+    for, and the cover says what was left out (res.partner._dialog_file_messages). The
     portal's download (context marker ``PORTAL_EXPORT``) gets the published
     messages of the visitor's own customer, whatever ids were asked for.
     """
@@ -22,22 +23,23 @@ class ReportCustomerFile(models.AbstractModel):
         if self.env.context.get("customer_dialog_export") is PORTAL_EXPORT:
             visitor = self.env.user.partner_id
             customers = visitor.commercial_partner_id
-            domains = {customers: Message._dialog_portal_domain(visitor)}
+            contents = {
+                customers: (Message.search(Message._dialog_portal_domain(visitor)),)
+            }
         else:
             customers = self.env["res.partner"].browse(docids).commercial_partner_id
             customers._dialog_check_export()
-            domains = {
-                customer: customer._dialog_messages_domain() for customer in customers
+            # what the manager may read of each file, and what is left out
+            contents = {
+                customer: customer._dialog_file_messages() for customer in customers
             }
         files = {}
-        for customer, domain in domains.items():
+        for customer, content in contents.items():
             # the file speaks the customer's language, as its document layout
             customer_lang = customer.with_context(
                 lang=customer.lang or self.env.lang
             ).sudo()
-            files[customer.id] = customer_lang._dialog_export_values(
-                Message.search(domain)
-            )
+            files[customer.id] = customer_lang._dialog_export_values(*content)
         return {
             "doc_ids": customers.ids,
             "doc_model": "res.partner",

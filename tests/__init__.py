@@ -7,6 +7,7 @@ from . import test_message_security
 from . import test_overview
 from . import test_partner
 from . import test_portal
+from . import test_privacy_everywhere
 from . import test_rpc
 from . import test_security
 from . import test_topic

@@ -11,6 +11,14 @@ REPORT = "customer_dialog.action_report_customer_file"
 
 @needs_sale
 class ExportCase(DialogCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # an export covers what the manager may read (the orders too)
+        cls.user_manager.groups_id += cls.env.ref(
+            "sales_team.group_sale_salesman_all_leads"
+        )
+
     def setUp(self):
         super().setUp()
         self.attachment = self.upload("angebot.pdf", b"%PDF-1.4 Angebot")

@@ -1,6 +1,8 @@
 import importlib.util
 from pathlib import Path
 
+from odoo import fields
+
 from .common import DialogCase
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -125,3 +127,56 @@ class TestMigrationTo1_2(DialogCase):
             (document_file.res_model, document_file.res_id),
             ("res.partner", self.customer.id),
         )
+
+
+class TestMigrationTo1_5(DialogCase):
+    """To-dos and log lines of 18.0.1.4.0 named their dialog message only in
+    a link of their text: the migration links them by field, once."""
+
+    def unlink_fields(self, activities, logs):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_activity SET dialog_message_id = NULL WHERE id = ANY(%s)",
+            (activities.ids,),
+        )
+        self.env.cr.execute(
+            "UPDATE mail_message SET dialog_log_for_id = NULL WHERE id = ANY(%s)",
+            (logs.ids,),
+        )
+        self.env.invalidate_all()
+
+    def test_activities_and_log_lines_linked(self):
+        with self.mock_mail_gateway():
+            follow_up = self.post(
+                self.customer, "Rückruf", follow_up_date=fields.Date.today()
+            )
+            other = self.post(
+                self.customer, "Zweiter Rückruf", follow_up_date=fields.Date.today()
+            )
+            failed = self.post(
+                self.customer_no_portal, "Vertrag", visibility="customer"
+            )
+        failure = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.customer_no_portal.id,
+                "activity_type_id": self.env.ref(
+                    "customer_dialog.mail_activity_type_delivery_failed"
+                ).id,
+                "note": f'<a href="{failed._dialog_backend_url()}">Öffnen</a>',
+                "user_id": self.user_employee.id,
+            }
+        )
+        other.dialog_activity_id.action_feedback(feedback="erledigt")
+        log = self.env["mail.message"].search([("dialog_log_for_id", "=", other.id)])
+        self.assertEqual(len(log), 1)
+        self.unlink_fields(follow_up.dialog_activity_id | failure, log)
+        self.assertFalse(failed._dialog_failure_activities())
+
+        load_migration("18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+
+        self.assertEqual(follow_up.dialog_activity_id.dialog_message_id, follow_up)
+        self.assertEqual(failure.dialog_message_id, failed)
+        self.assertEqual(failed._dialog_failure_activities(), failure)
+        self.assertEqual(log.dialog_log_for_id, other)

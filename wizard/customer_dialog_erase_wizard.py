@@ -13,6 +13,8 @@ class CustomerDialogEraseWizard(models.TransientModel):
     delivery_count = fields.Integer(string="Delivery Emails", compute="_compute_counts")
     attachment_count = fields.Integer(string="Files", compute="_compute_counts")
     activity_count = fields.Integer(string="Follow-ups", compute="_compute_counts")
+    left_out_count = fields.Integer(string="Left Out", compute="_compute_counts")
+    left_out_reason = fields.Char(string="Not Erased", compute="_compute_counts")
 
     @api.depends("partner_id")
     def _compute_counts(self):
@@ -23,6 +25,11 @@ class CustomerDialogEraseWizard(models.TransientModel):
             wizard.delivery_count = len(targets.get("copies", ()))
             wizard.attachment_count = len(targets.get("attachments", ()))
             wizard.activity_count = len(targets.get("activities", ()))
+            left_out = targets.get("left_out")
+            wizard.left_out_count = len(left_out or ())
+            wizard.left_out_reason = (
+                customer._dialog_left_out_sentence(left_out) if left_out else False
+            )
 
     def action_confirm(self):
         self.ensure_one()
