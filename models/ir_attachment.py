@@ -1,3 +1,5 @@
+import base64
+
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -90,16 +92,22 @@ class IrAttachment(models.Model):
         if not files or not messages:
             return files, {}
         message_ids = list(messages.ids)
-        self.env["mail.message"].flush_model(["attachment_ids"])
+        self.env["mail.message"].flush_model(["attachment_ids", "dialog_visibility"])
         files.flush_recordset(["res_model", "res_id"])
+        # a dialog message first: its file keeps the dialog rules (a token
+        # opens it only after login, for a reader of the message)
         carriers = dict(
             self.env.execute_query(
                 SQL(
-                    """SELECT attachment_id, MIN(message_id)
-                         FROM message_attachment_rel
-                        WHERE attachment_id = ANY(%s)
-                          AND message_id != ALL(%s)
-                     GROUP BY attachment_id""",
+                    """SELECT DISTINCT ON (rel.attachment_id)
+                              rel.attachment_id, rel.message_id
+                         FROM message_attachment_rel AS rel
+                         JOIN mail_message AS message ON message.id = rel.message_id
+                        WHERE rel.attachment_id = ANY(%s)
+                          AND rel.message_id != ALL(%s)
+                     ORDER BY rel.attachment_id,
+                              message.dialog_visibility IS NULL,
+                              rel.message_id""",
                     list(files.ids),
                     message_ids,
                 )
@@ -137,39 +145,64 @@ class IrAttachment(models.Model):
 
     def _dialog_held(self):
         """The files of these that are part of the file of a customer under
-        legal hold: owned or carried by one of its dialog messages, or
-        carried by their delivery emails."""
-        if not self.ids or not self.env["res.partner"]._dialog_any_legal_hold():
+        legal hold: owned or carried by one of its dialog messages, by their
+        delivery emails or by their log lines (done to-dos)."""
+        if not self.ids:
             return self.browse()
         self.flush_recordset(["res_model", "res_id"])
         self.env["mail.message"].flush_model(
-            ["attachment_ids", "dialog_partner_id", "dialog_delivery_message_id"]
+            [
+                "attachment_ids",
+                "dialog_visibility",
+                "dialog_partner_id",
+                "dialog_delivery_message_id",
+                "dialog_log_for_id",
+            ]
         )
         self.env["res.partner"].flush_model(["dialog_legal_hold"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT file.id FROM ir_attachment AS file
-                    WHERE file.id = ANY(%(ids)s)
-                      AND (EXISTS (SELECT 1 FROM message_attachment_rel AS rel
-                                     JOIN mail_message AS message
-                                       ON message.id = rel.message_id
-                                       OR message.dialog_delivery_message_id
-                                          = rel.message_id
-                                     JOIN res_partner AS customer
-                                       ON customer.id = message.dialog_partner_id
-                                    WHERE rel.attachment_id = file.id
-                                      AND customer.dialog_legal_hold)
-                           OR (file.res_model = 'mail.message'
-                               AND EXISTS (
-                                   SELECT 1 FROM mail_message AS message
-                                     JOIN res_partner AS customer
-                                       ON customer.id = message.dialog_partner_id
-                                    WHERE message.id = file.res_id
-                                      AND customer.dialog_legal_hold)))""",
+                """WITH carrier AS (
+                       SELECT rel.attachment_id AS file_id, rel.message_id
+                         FROM message_attachment_rel AS rel
+                        WHERE rel.attachment_id = ANY(%(ids)s)
+                    UNION ALL
+                       SELECT file.id, file.res_id
+                         FROM ir_attachment AS file
+                        WHERE file.id = ANY(%(ids)s)
+                          AND file.res_model = 'mail.message'
+                   )
+                   SELECT DISTINCT carrier.file_id
+                     FROM carrier
+                     JOIN mail_message AS message ON message.id = carrier.message_id
+                     JOIN mail_message AS dialog
+                       ON dialog.dialog_visibility IS NOT NULL
+                      AND (dialog.id = message.id
+                           OR dialog.dialog_delivery_message_id = message.id
+                           OR dialog.id = message.dialog_log_for_id)
+                     JOIN res_partner AS customer
+                       ON customer.id = dialog.dialog_partner_id
+                    WHERE customer.dialog_legal_hold""",
                 ids=list(self.ids),
             )
         )
         return self.browse(row[0] for row in rows)
+
+    def _dialog_same_content(self, vals):
+        """Whether ``vals`` writes the content these files already have (as
+        Odoo's move between database and file storage does)."""
+        if set(vals) - {"raw", "datas", "mimetype"}:
+            return False
+        if "raw" in vals:
+            raw = vals["raw"] or b""
+        elif "datas" in vals:
+            raw = base64.b64decode(vals["datas"] or b"")
+        else:
+            return True
+        if isinstance(raw, str):
+            raw = raw.encode()
+        checksum = self._compute_checksum(raw)
+        return all(file.checksum == checksum for file in self.sudo())
 
     def _dialog_check_not_held(self):
         held = self._dialog_held()
@@ -212,7 +245,10 @@ class IrAttachment(models.Model):
             self._dialog_check_customer_change()
             if not self.env.su:
                 self._dialog_check_not_delivered()
-            if not self.env.su or set(vals) & (CONTENT_FIELDS - OWNER_FIELDS):
+            if not self.env.su or (
+                set(vals) & (CONTENT_FIELDS - OWNER_FIELDS)
+                and not self._dialog_same_content(vals)
+            ):
                 self._dialog_check_not_held()
         return super().write(vals)
 

@@ -866,6 +866,12 @@ class MailMessage(models.Model):
         system = (
             self.env.su or self.env.context.get("customer_dialog_post") is DIALOG_POST
         )
+        if not system and any(
+            key.startswith("default_dialog_") and value
+            for key, value in self.env.context.items()
+        ):
+            # (Odoo fills a create's missing fields from default_* keys)
+            raise UserError(self._dialog_post_only_message())
         for vals in vals_list:
             check_selection_values(self, vals, SELECTION_FIELDS)
             if not system and any(
@@ -896,6 +902,9 @@ class MailMessage(models.Model):
     def write(self, vals):
         check_selection_values(self, vals, SELECTION_FIELDS)
         vals = _clean_sender(dict(vals))
+        if set(vals) & LOCKED_BY_LEGAL_HOLD:
+            # whoever writes: Odoo's chatter edits messages in sudo
+            self._dialog_check_legal_hold()
         if not self.env.su:
             self._dialog_check_write(vals)
             if "subject" in vals and self.filtered("dialog_visibility"):
@@ -983,39 +992,52 @@ class MailMessage(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_legal_hold(self):
         """A legal hold stops every deletion of the customer's file, by anyone:
-        its dialog messages and their delivery emails, the proof of what was
-        sent (retention skips such customers, erasure is refused)."""
+        its dialog messages, their delivery emails (the proof of what was
+        sent) and their log lines (retention skips such customers, erasure is
+        refused)."""
+        customers = self._dialog_held_customers()
+        if customers:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is under legal hold: its customer file cannot "
+                    "be deleted, not even in part.",
+                    customer=customers[0].display_name,
+                )
+            )
+
+    def _dialog_held_customers(self):
+        """The customers under legal hold whose file these messages belong
+        to: as their dialog messages, delivery emails or log lines (sudo)."""
         sudo = self.sudo()
-        held = sudo.filtered(
-            lambda m: m.dialog_visibility and m.dialog_partner_id.dialog_legal_hold
-        )
+        dialog = sudo.filtered("dialog_visibility") | sudo.dialog_log_for_id
+        customers = dialog.dialog_partner_id.filtered("dialog_legal_hold")
         copies = sudo.filtered(lambda m: m.message_type == "user_notification")
-        if copies and not held:
-            held = sudo.search(
+        if copies:
+            customers |= sudo.search(
                 [
                     ("dialog_delivery_message_id", "in", copies.ids),
                     ("dialog_partner_id.dialog_legal_hold", "=", True),
                 ],
                 limit=1,
-            )
-        if held:
-            raise UserError(
-                self.env._(
-                    "%(customer)s is under legal hold: its customer file cannot "
-                    "be deleted, not even in part.",
-                    customer=held[0].dialog_partner_id.display_name,
-                )
-            )
+            ).dialog_partner_id
+        return customers
 
     @api.ondelete(at_uninstall=False)
     def _unlink_dialog_delivery_and_follow_up(self):
         """A deleted dialog message takes its delivery email (a queued one is
         then never sent: its mail.mail goes with it) and its open follow-up
-        with it, whoever deletes it: author, manager or retention."""
+        with it, and the log lines of its done to-dos, whoever deletes it:
+        author, manager or retention."""
         dialog_messages = self.sudo().filtered("dialog_visibility")
+        if not dialog_messages:
+            return
         copies = dialog_messages.dialog_delivery_message_id - self
+        # the log lines of its done to-dos, with the feedback typed there
+        log_lines = dialog_messages.search(
+            [("dialog_log_for_id", "in", dialog_messages.ids)]
+        )
         activities = dialog_messages.dialog_activity_id.exists()
-        copies.unlink()
+        (copies | (log_lines - self)).unlink()
         (activities | dialog_messages._dialog_failure_activities()).unlink()
 
     def _dialog_failure_activities(self):
@@ -1045,6 +1067,16 @@ class MailMessage(models.Model):
         dialog_messages = self.filtered("dialog_visibility")
         if self - dialog_messages and any(f.startswith("dialog_") for f in changed):
             raise UserError(self._dialog_post_only_message())
+        copies = self.filtered(lambda m: m.message_type == "user_notification")
+        if copies and self.sudo().search_count(
+            [("dialog_delivery_message_id", "in", copies.ids)], limit=1
+        ):
+            raise AccessError(
+                self.env._(
+                    "A delivery email is the proof of what was sent to the "
+                    "customer: nobody changes it."
+                )
+            )
         if not dialog_messages:
             return
         if not self.env.user._is_internal():
@@ -1071,20 +1103,20 @@ class MailMessage(models.Model):
         )
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
-        held = dialog_messages.sudo().filtered(
-            lambda m: m.dialog_partner_id.dialog_legal_hold
-        )
-        if held and changed & LOCKED_BY_LEGAL_HOLD:
+        if changed & DECIDES_RETENTION and not self._dialog_is_manager():
+            dialog_messages.filtered("dialog_locked")._dialog_check_deletion_kept(vals)
+
+    def _dialog_check_legal_hold(self):
+        customers = self._dialog_held_customers()
+        if customers:
             raise UserError(
                 self.env._(
                     "%(customer)s is under legal hold: the text, subject and "
                     "files of its messages cannot be changed until a manager "
                     "lifts the legal hold.",
-                    customer=held[0].dialog_partner_id.display_name,
+                    customer=customers[0].display_name,
                 )
             )
-        if changed & DECIDES_RETENTION and not self._dialog_is_manager():
-            dialog_messages.filtered("dialog_locked")._dialog_check_deletion_kept(vals)
 
     def _dialog_deleted_on(self, topic, date):
         """The day retention deletes this message under ``topic`` and
@@ -1105,12 +1137,9 @@ class MailMessage(models.Model):
                 date = fields.Datetime.to_datetime(vals.get("date", message.date))
             except (TypeError, ValueError):
                 date = None
-            topic = (
-                message.dialog_topic_id.browse(vals["dialog_topic_id"] or ())
-                if "dialog_topic_id" in vals
-                and isinstance(vals["dialog_topic_id"], int | bool)
-                else message.dialog_topic_id
-            )
+            value = vals.get("dialog_topic_id", message.dialog_topic_id.id)
+            # (a value that is no id is refused by the write itself)
+            topic = message.dialog_topic_id.browse(value if type(value) is int else ())
             before = message._dialog_deleted_on(message.dialog_topic_id, message.date)
             after = message._dialog_deleted_on(topic, date)
             if after and (before is None or after < before):

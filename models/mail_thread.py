@@ -1020,6 +1020,7 @@ class MailThread(models.AbstractModel):
         locked = messages.sudo().filtered("dialog_locked")
         if locked:
             raise UserError(locked[0]._dialog_locked_message())
+        messages._dialog_check_legal_hold()
         return super()._check_can_update_message_content(messages)
 
     def _dialog_incoming_email_values(self, post_values, gateway):

@@ -1,8 +1,10 @@
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models, tools
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime, html2plaintext
+
+from .mail_thread import COMPOSER_MODELS
 
 # Selections of a dialog message in the customer file export.
 EXPORT_SELECTIONS = [
@@ -70,34 +72,6 @@ class ResPartner(models.Model):
         string="Latest Dialog Messages",
         compute="_compute_dialog_message_ids",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(vals.get("dialog_legal_hold") for vals in vals_list):
-            self._dialog_legal_hold_changed()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "dialog_legal_hold" in vals:
-            self._dialog_legal_hold_changed()
-        return super().write(vals)
-
-    def _dialog_legal_hold_changed(self):
-        """_dialog_any_legal_hold is read again: now, and once committed for
-        the workers that read it meanwhile."""
-        self.env.registry.clear_cache()
-        self.env.cr.postcommit.add(self.env.registry.clear_cache)
-
-    @tools.ormcache()
-    def _dialog_any_legal_hold(self):
-        """Whether any customer is under legal hold: while none is, checking
-        a file for a hold costs no query (see ir.attachment._dialog_held)."""
-        self.flush_model(["dialog_legal_hold"])
-        return bool(
-            self.env.execute_query(
-                SQL("SELECT 1 FROM res_partner WHERE dialog_legal_hold LIMIT 1")
-            )
-        )
 
     @api.model
     def _commercial_fields(self):
@@ -440,7 +414,12 @@ class ResPartner(models.Model):
         log_lines = (
             self.env["mail.message"]
             .sudo()
-            .search([("dialog_log_for_id", "in", messages.ids)])
+            .search(
+                [
+                    ("dialog_log_for_id", "in", messages.ids),
+                    ("message_type", "=", "notification"),
+                ]
+            )
         )
         everything = messages | copies
         owned = (
@@ -453,14 +432,16 @@ class ResPartner(models.Model):
                 ]
             )
         )
-        carried = everything.attachment_ids | log_lines.attachment_ids
-        # a file another message shows too (of another customer, or
-        # left out) stays with it
-        attachments, _hand_over = (carried | owned)._dialog_split(
-            everything | log_lines
+        # the messages' own files and uploads that belong to nothing; a
+        # document's file stays the document's (its link is removed), and a
+        # file another message shows too (of another customer, or left out)
+        # stays with it
+        files = owned | (everything.attachment_ids | log_lines.attachment_ids).filtered(
+            lambda a: not a.res_model or a.res_model in COMPOSER_MODELS
         )
+        attachments, _hand_over = files._dialog_split(everything | log_lines)
         return {
-            "files": carried | owned,
+            "files": files,
             "messages": messages,
             "copies": copies,
             "log_lines": log_lines,

@@ -3,6 +3,13 @@
 source "$(dirname "$0")/common.sh"
 source "$REPO_ROOT/tools/postgres.sh"
 prepare_odoo
+
+# Odoo's own runner (make test-standard, OCA's CI) only runs the test modules
+# that tests/__init__.py imports: every tests/test_*.py must be there.
+missing="$(cd "$REPO_ROOT/tests" && for f in test_*.py; do
+    grep -qx "from . import ${f%.py}" __init__.py || echo "${f%.py}"
+done)"
+[ -z "$missing" ] || die "tests/__init__.py does not import: $missing (Odoo's runner would skip them)"
 TEST_DB="${MODULE_NAME}_test_$(date +%s)_$$"
 
 trap 'drop_database "$TEST_DB"' EXIT

@@ -22,9 +22,9 @@ say "odoo-bin -i customer_dialog --test-enable --stop-after-init (log: $LOG)"
 rc=0
 "${ODOO[@]}" -i "$MODULE_NAME" --test-enable --stop-after-init --log-level=test \
     --http-port="$PORT" >"$LOG" 2>&1 || rc=$?
-grep -E " (ERROR|FAIL): " "$LOG" | head -n 20 || true
-say "$(grep -c " skipped " "$LOG" || true) tests or test classes skipped (they need sale; see $LOG)"
-result="$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error" "$LOG" | tail -n 1 || true)"
+grep -aE " (ERROR|FAIL): " "$LOG" | head -n 20 || true
+say "$(grep -ac " skipped " "$LOG" || true) tests or test classes skipped (they need sale; see $LOG)"
+result="$(grep -aE "odoo.tests.result: [0-9]+ failed, [0-9]+ error" "$LOG" | tail -n 1 || true)"
 [ -n "$result" ] || die "No test result in $LOG (exit code $rc)."
 printf '%s\n' "${result#*odoo.tests.result: }"
 case "$result" in
