@@ -189,6 +189,106 @@ class TestErasureAndRetentionSeeEverything(EverywhereCase):
         with self.assertRaisesRegex(UserError, "legal hold"):
             upload.sudo().unlink()
 
+    def test_legal_hold_holds_for_odoos_chatter_edit(self):
+        """Odoo's /mail/message/update_content edits (and, with an empty
+        body, deletes) a message in sudo once it checked the author."""
+        with self.mock_mail_gateway():
+            note = self.post(self.customer, SECRET)
+        self.customer.sudo().dialog_legal_hold = True
+        for body in ("<p>nichts</p>", ""):
+            with self.subTest(body=body), self.assertRaisesRegex(UserError, "hold"):
+                self.customer.with_user(self.user_employee)._message_update_content(
+                    note.sudo(), body=body, attachment_ids=[]
+                )
+        self.assertIn(SECRET, note.body)
+
+    def test_log_lines_and_delivery_emails_are_part_of_the_held_file(self):
+        upload = self.upload("feedback.pdf", FILE)
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer_no_portal,
+                SECRET,
+                visibility="customer",
+                follow_up_date=fields.Date.today(),
+            )
+        message.dialog_activity_id.with_user(self.user_employee).action_feedback(
+            feedback=FEEDBACK, attachment_ids=upload.ids
+        )
+        log = self.env["mail.message"].search([("dialog_log_for_id", "=", message.id)])
+        self.customer_no_portal.sudo().dialog_legal_hold = True
+        copy = message.dialog_delivery_message_id
+        for name, attempt in {
+            "delete the log line": lambda: log.sudo().unlink(),
+            "delete its file": lambda: log.attachment_ids.sudo().unlink(),
+            "rewrite the delivery email": lambda: copy.sudo().write({"body": "x"}),
+        }.items():
+            with self.subTest(name), self.assertRaisesRegex(UserError, "hold"):
+                attempt()
+        self.assertIn(FEEDBACK, log.body)
+
+    def test_nobody_changes_a_delivery_email(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer_no_portal, "Ihr Vertrag", visibility="customer"
+            )
+        copy = message.dialog_delivery_message_id.with_user(self.user_employee)
+        for values in ({"body": "<p>anders</p>"}, {"attachment_ids": [(5,)]}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                copy.write(values)
+
+    def test_deleting_a_message_takes_its_log_lines(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer, SECRET, follow_up_date=fields.Date.today()
+            )
+        message.dialog_activity_id.action_feedback(feedback=FEEDBACK)
+        log = self.env["mail.message"].search([("dialog_log_for_id", "=", message.id)])
+        self.assertTrue(log)
+        message.with_user(self.user_employee).unlink()
+        self.assertFalse(log.exists())
+
+    def test_forged_dialog_defaults_are_refused(self):
+        """Odoo fills a create's missing fields from default_* context keys:
+        an employee must not plant a log line, a customer or a delivery."""
+        with self.mock_mail_gateway():
+            message = self.post(self.customer, SECRET)
+        Message = self.env["mail.message"].with_user(self.user_employee)
+        for key, value in (
+            ("default_dialog_log_for_id", message.id),
+            ("default_dialog_partner_id", self.customer.id),
+            ("default_dialog_delivery_message_id", message.id),
+        ):
+            with self.subTest(key), self.assertRaises(UserError):
+                Message.with_context(**{key: value}).create(
+                    {"body": "x", "message_type": "comment"}
+                )
+
+    def test_erasure_leaves_a_documents_own_file(self):
+        """A file of the document that a message carries is the document's:
+        the erasure removes the link, the document keeps the file."""
+        contract = self.env["ir.attachment"].create(
+            {
+                "name": "vertrag.pdf",
+                "raw": FILE,
+                "res_model": "res.partner",
+                "res_id": self.customer.id,
+            }
+        )
+        with self.mock_mail_gateway():
+            message = self.post(self.customer, SECRET, attachment_ids=contract.ids)
+        self.customer.with_user(self.user_manager)._dialog_erase_file()
+        self.assertTrue(contract.exists())
+        self.assertFalse(message.attachment_ids)
+
+    def test_moving_a_held_file_between_storages_passes(self):
+        upload = self.upload("befund.pdf", FILE)
+        with self.mock_mail_gateway():
+            self.post(self.customer, SECRET, attachment_ids=upload.ids)
+        self.customer.sudo().dialog_legal_hold = True
+        upload.sudo().write({"raw": FILE, "mimetype": upload.mimetype})
+        with self.assertRaisesRegex(UserError, "legal hold"):
+            upload.sudo().write({"raw": b"anders"})
+
     def test_author_cannot_bring_a_delivered_messages_deletion_forward(self):
         with self.mock_mail_gateway():
             delivered = self.post(
