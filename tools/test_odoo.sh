@@ -134,7 +134,7 @@ DELIBERATE = {
     "addons/test_mail/tests/test_mail_flow.py::TestMailFlow::test_lead_mailgateway": (
         "expects a customer's email filed by the gateway to be emailed to a "
         "portal follower of another company; customer_dialog files it as a "
-        "dialog message, which only the delivery rules send (README: Only the "
+        "dialog message, which only the delivery rules send (docs/user-guide.md: Only the "
         "delivery rules send)"
     ),
 }
