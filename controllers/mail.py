@@ -2,7 +2,7 @@ from odoo import http
 from odoo.addons.portal.controllers.mail import PortalChatter
 from odoo.http import request
 
-from ..models.dialog_input import is_request_id
+from ..tools.dialog_input import is_request_id
 
 
 class DialogPortalChatter(PortalChatter):

@@ -9,9 +9,9 @@ from odoo.http import content_disposition, request
 from odoo.osv import expression
 from odoo.tools import escape_psql, plaintext2html
 
-from ..models.dialog_input import MAX_ID, check_text, printable
-from ..models.mail_message import DialogAttachmentTooLarge
+from ..models.incoming.mail_message import DialogAttachmentTooLarge
 from ..report.customer_file import PORTAL_EXPORT
+from ..tools.dialog_input import MAX_ID, check_text, printable
 
 
 class DialogPortal(CustomerPortal):

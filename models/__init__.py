@@ -1,11 +1,16 @@
+# The dialog message and its customer: fields, dialog_post, what an
+# employee may read, who changes what.
 from . import customer_dialog_topic
 from . import ir_attachment
 from . import ir_http
-from . import ir_qweb
 from . import mail_activity
-from . import mail_mail
 from . import mail_message
-from . import mail_notification
-from . import mail_template
 from . import mail_thread
 from . import res_partner
+
+# One concern each, re-inheriting the models above (as mail/models/discuss).
+from . import access
+from . import delivery
+from . import portal
+from . import incoming
+from . import privacy

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .dialog_constants import EMPLOYEES_ONLY
+from ..tools.dialog_constants import EMPLOYEES_ONLY
 
 
 class MailActivity(models.Model):

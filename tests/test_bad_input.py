@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, tagged
 
 from ..controllers.mail import DialogPortalChatter
 from ..controllers.portal import DialogPortal
-from ..models.dialog_input import printable
+from ..tools.dialog_input import printable
 from .common import DialogCase
 
 TOO_BIG = 2**31
@@ -40,13 +40,13 @@ def bad_dialog_post_arguments(case):
         (ok, {"subject": 42}, "must be a text"),
         (ok, {"subject": ["Betreff"]}, "must be a text"),
         (ok, {"subject": "x" * 1001}, "too long"),
-        (ok, {"visibility": "public"}, "not a valid visibility"),
-        (ok, {"visibility": None}, "not a valid visibility"),
-        (ok, {"visibility": ["internal"]}, "not a valid visibility"),
-        (ok, {"visibility": 1}, "not a valid visibility"),
-        (ok, {"channel": "fax"}, "not a valid channel"),
-        (ok, {"channel": {}}, "not a valid channel"),
-        (ok, {"direction": "sideways"}, "not a valid direction"),
+        (ok, {"visibility": "public"}, "not a valid value for visibility"),
+        (ok, {"visibility": None}, "not a valid value for visibility"),
+        (ok, {"visibility": ["internal"]}, "not a valid value for visibility"),
+        (ok, {"visibility": 1}, "not a valid value for visibility"),
+        (ok, {"channel": "fax"}, "not a valid value for channel"),
+        (ok, {"channel": {}}, "not a valid value for channel"),
+        (ok, {"direction": "sideways"}, "not a valid value for direction"),
         (ok, {"topic_id": "1"}, "by its id"),
         (ok, {"topic_id": -1}, "Unknown topic"),
         (ok, {"topic_id": TOO_BIG}, "Unknown topic"),

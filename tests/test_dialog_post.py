@@ -120,9 +120,17 @@ class TestDialogPost(DialogCase):
             }
         )
         cases = [
-            ({"visibility": "public"}, ValidationError, "not a valid visibility"),
-            ({"channel": "fax"}, ValidationError, "not a valid channel"),
-            ({"direction": "sideways"}, ValidationError, "not a valid direction"),
+            (
+                {"visibility": "public"},
+                ValidationError,
+                "not a valid value for visibility",
+            ),
+            ({"channel": "fax"}, ValidationError, "not a valid value for channel"),
+            (
+                {"direction": "sideways"},
+                ValidationError,
+                "not a valid value for direction",
+            ),
             ({"topic_id": 999999}, ValidationError, "Unknown topic"),
             ({"topic_id": other_company_topic.id}, ValidationError, "Unknown topic"),
             ({"topic_id": archived_topic.id}, ValidationError, "archived"),

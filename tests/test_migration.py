@@ -180,3 +180,39 @@ class TestMigrationTo1_5(DialogCase):
         self.assertEqual(failure.dialog_message_id, failed)
         self.assertEqual(failed._dialog_failure_activities(), failure)
         self.assertEqual(log.dialog_log_for_id, other)
+
+
+class TestMigrationTo1_6(DialogCase):
+    """18.0.1.5.0 wrote the delivery and the kind of reference object beside
+    the decision and ``model``: the migration sets what disagrees once."""
+
+    def test_derived_fields_set_from_their_source(self):
+        with self.mock_mail_gateway():
+            notice = self.post(self.customer, "Vertrag", visibility="customer")
+            note = self.post(self.customer, "Notiz")
+        self.assertEqual(notice.dialog_delivery, "notice")
+        self.assertEqual(note.dialog_reference_model, "res.partner")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET dialog_delivery = 'none' WHERE id = %s",
+            (notice.id,),
+        )
+        self.env.cr.execute(
+            "UPDATE mail_message SET dialog_reference_model = NULL WHERE id = %s",
+            (note.id,),
+        )
+        self.env.invalidate_all()
+        self.assertEqual(notice.dialog_delivery, "none")
+
+        load_migration("18.0.1.6.0").migrate(self.env.cr, "18.0.1.5.0")
+        self.env.invalidate_all()
+
+        self.assertEqual(notice.dialog_delivery, "notice")
+        self.assertEqual(note.dialog_reference_model, "res.partner")
+
+    def test_codes_of_the_migration_are_the_modules(self):
+        from ..tools.dialog_constants import DELIVERY_OF_DECISION
+
+        self.assertEqual(
+            load_migration("18.0.1.6.0").DELIVERY_OF_DECISION, DELIVERY_OF_DECISION
+        )

@@ -4,7 +4,7 @@ own check of every message's document finds, for every kind of employee."""
 
 from odoo.addons.mail.models.mail_message import Message as MailMessage
 
-from ..models.mail_message import _only_dialog_messages
+from ..tools.dialog_domain import only_dialog_messages
 from .common import DialogCase, needs_sale
 
 
@@ -54,7 +54,7 @@ class TestOverviewAccess(DialogCase):
 
     def assertSameAsMail(self, user, domain):
         Message = self.env["mail.message"].with_user(user)
-        self.assertTrue(_only_dialog_messages(domain))
+        self.assertTrue(only_dialog_messages(domain))
         found = Message.search(domain)
         expected = Message.browse(MailMessage._search(Message, domain).get_result_ids())
         self.assertEqual(found, expected, f"{user.login}: {domain}")
@@ -150,7 +150,7 @@ class TestOverviewAccess(DialogCase):
             ([], False),
         ):
             with self.subTest(domain=domain):
-                self.assertEqual(_only_dialog_messages(domain), expected)
+                self.assertEqual(only_dialog_messages(domain), expected)
 
     def test_group_by_in_constant_queries(self):
         Message = self.env["mail.message"].with_user(self.user_manager)

@@ -114,7 +114,7 @@ class TestRpc(HttpCase, DialogCase):
                 [[self.customer.id], "x"],
                 {"channel": "fax"},
             )
-        self.assertIn("not a valid channel", error.exception.faultString)
+        self.assertIn("not a valid value for channel", error.exception.faultString)
 
     def test_dialog_post_over_jsonrpc(self):
         response = self.jsonrpc_execute(

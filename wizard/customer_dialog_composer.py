@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.dialog_constants import CHANNELS, DIRECTIONS, VISIBILITIES
+from ..tools.dialog_constants import CHANNELS, DIRECTIONS, VISIBILITIES
 
 
 class CustomerDialogComposer(models.TransientModel):

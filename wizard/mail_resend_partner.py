@@ -2,7 +2,7 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..models.dialog_constants import DELIVERY_FAILURES, DialogDelivery
+from ..tools.dialog_constants import DELIVERY_FAILURES, DialogDelivery
 
 
 class MailResendPartner(models.TransientModel):
@@ -64,11 +64,11 @@ class MailResendPartner(models.TransientModel):
         result = super(
             MailResendPartner,
             still_failed.with_context(
-                customer_dialog_delivery=DialogDelivery(
+                **DialogDelivery(
                     dialog.id, dialog.dialog_delivery == "notice"
-                )
+                ).context()
                 if dialog
-                else None
+                else {DialogDelivery.key: None}
             ),
         ).action_resend()
         # an old email is done with once each of its recipients got the

@@ -1,0 +1,2 @@
+# What an employee may read.
+from . import mail_message

@@ -1,0 +1,77 @@
+from odoo import models
+from odoo.tools import email_normalize
+
+from ...tools.dialog_input import one_header_line
+
+# What an outgoing email puts into its headers, besides ``headers`` itself.
+HEADER_KEYS = ("email_from", "reply_to", "subject", "references", "message_id")
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
+        """Where a delivery email really went (the address may have changed
+        since the message was posted, or been corrected in the resend
+        wizard), whether a failure's to-do is done, and a failure to report
+        (see mail.notification)."""
+        deliveries = self._dialog_deliveries()
+        # read before Odoo deletes the mails (auto_delete)
+        addresses = {
+            mail.mail_message_id.id: email_normalize(mail.recipient_ids[:1].email or "")
+            for mail in deliveries
+        }
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search([("mail_mail_id", "in", self.ids)])
+            if failure_type
+            else None
+        )
+        result = super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )
+        if addresses:
+            self.env["mail.message"]._dialog_record_sent(
+                addresses, delivered=not failure_type
+            )
+        if notifications:
+            notifications._dialog_report_failed_deliveries()
+        return result
+
+    def _prepare_outgoing_list(
+        self, mail_server=False, recipients_follower_status=None
+    ):
+        """The header cleaning of every outgoing email (delivery emails
+        first): no name, address or subject starts a header of its own,
+        whatever Odoo's address formatting keeps (a contact or a customer
+        named "Karl\\r\\nBcc: x@y" through the portal's account page). The
+        sender is stored clean already (see mail.message.create)."""
+        emails = super()._prepare_outgoing_list(
+            mail_server=mail_server,
+            recipients_follower_status=recipients_follower_status,
+        )
+        for email in emails:
+            for key in HEADER_KEYS:
+                if key in email:
+                    email[key] = one_header_line(email[key])
+            for key in ("email_to", "email_cc"):
+                if key in email:
+                    email[key] = [one_header_line(value) for value in email[key] or []]
+            email["headers"] = {
+                one_header_line(name): one_header_line(value)
+                for name, value in (email.get("headers") or {}).items()
+            }
+        return emails
+
+    def _dialog_deliveries(self):
+        """The delivery emails of dialog messages among these mails."""
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_dialog.mt_dialog_customer"
+        )
+        return self.filtered(
+            lambda mail: mail.message_type == "user_notification"
+            and mail.subtype_id.id == subtype_id
+        )

@@ -1,0 +1,214 @@
+"""Conversion of untrusted input (RPC arguments, portal forms) into the values
+a dialog message stores: every wrong type or value is a ValidationError that
+says what is wrong, never a TypeError, a database error or a silent change."""
+
+import datetime
+import re
+
+from markupsafe import Markup
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext, is_html_empty, plaintext2html
+
+HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+# PostgreSQL integer ids
+MAX_ID = 2**31 - 1
+MAX_SUBJECT_LENGTH = 1000
+# A logged interaction may be dated slightly ahead (clock skew), never later.
+FUTURE_TOLERANCE = datetime.timedelta(hours=1)
+FIRST_DATE = datetime.date(1900, 1, 1)
+FOLLOW_UP_YEARS = 20
+
+
+def check_text(env, value, label):
+    """A str that PostgreSQL can store unchanged."""
+    if not isinstance(value, str):
+        raise ValidationError(env._("The %(label)s must be a text.", label=label))
+    if "\x00" in value:
+        raise ValidationError(
+            env._("The %(label)s contains a NUL character.", label=label)
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValidationError(
+            env._("The %(label)s contains characters that are not text.", label=label)
+        ) from error
+    return value
+
+
+def printable(value):
+    """``value`` with what no page or database can hold taken out, to show
+    a refused input back to its author."""
+    if not isinstance(value, str):
+        return ""
+    return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
+# Line breaks and other control characters, which in an email header start a
+# new header ("Karl\r\nBcc: x@y" as a name adds a Bcc).
+HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def one_header_line(value):
+    """``value`` (a name, an address, a subject) as one header line: each
+    run of line breaks and control characters becomes a space. Anything
+    that is no text is returned as it is."""
+    if not isinstance(value, str) or not HEADER_BREAKS.search(value):
+        return value
+    return HEADER_BREAKS.sub(" ", value)
+
+
+def to_subject(env, value):
+    """None and False (what XML-RPC sends for "nothing") mean no subject; a
+    subject is one line (as it is in an email's header)."""
+    if value is None or value is False:
+        return False
+    subject = " ".join(check_text(env, value, env._("subject")).split())
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise ValidationError(
+            env._(
+                "The subject is too long: at most %(max)s characters.",
+                max=MAX_SUBJECT_LENGTH,
+            )
+        )
+    return subject or False
+
+
+def to_body(env, value):
+    """The body as it will be stored: plain text becomes HTML, HTML is
+    sanitised exactly as mail.message stores it, and what is left must still
+    say something."""
+    check_text(env, value, env._("message"))
+    if not isinstance(value, Markup):
+        value = Markup(value) if HTML_TAG.search(value) else plaintext2html(value)
+    body_field = env["mail.message"]._fields["body"]
+    body = body_field.convert_to_cache(value, env["mail.message"])
+    if not body or is_html_empty(body) or not html2plaintext(body).strip():
+        raise ValidationError(
+            env._("The message is empty: please write what was said or done.")
+        )
+    return Markup(body)
+
+
+def to_id(env, value, label):
+    """A record id given by RPC: a positive int within PostgreSQL's range;
+    None, False and 0 mean none."""
+    if value is None or value is False or value == 0:
+        return False
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(
+            env._("The %(label)s must be given by its id.", label=label)
+        )
+    if not 0 < value <= MAX_ID:
+        raise ValidationError(
+            env._("Unknown %(label)s: %(id)s.", label=label, id=value)
+        )
+    return value
+
+
+def is_request_id(value):
+    """Whether a request parameter (text from a URL, or a number) names a
+    record id PostgreSQL can read."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value) if len(value) <= len(str(MAX_ID)) else 0
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    )
+
+
+def to_ids(env, values, label):
+    if not values:
+        return []
+    if not isinstance(values, list | tuple):
+        raise ValidationError(
+            env._("The %(label)s must be given as a list of ids.", label=label)
+        )
+    return [to_id(env, value, label) or 0 for value in values]
+
+
+def to_choice(env, value, selection, label):
+    """``value`` if it is one of the keys of ``selection``: the one check of
+    a selection and its one wording (dialog_post's arguments and every
+    selection field written, see check_selection_values)."""
+    allowed = [key for key, _label in selection]
+    if not isinstance(value, str) or value not in allowed:
+        raise ValidationError(
+            env._(
+                "“%(value)s” is not a valid value for %(field)s. "
+                "Allowed values: %(allowed)s.",
+                value=value if isinstance(value, str) else repr(value),
+                field=label,
+                allowed=", ".join(allowed),
+            )
+        )
+    return value
+
+
+def check_selection_values(records, vals, field_names):
+    """Refuse unknown values of selection fields with a readable
+    ValidationError (the ORM itself would only raise a technical ValueError)."""
+    for field_name in field_names:
+        if vals.get(field_name):
+            field = records._fields[field_name]
+            to_choice(
+                records.env,
+                vals[field_name],
+                field._description_selection(records.env),
+                field._description_string(records.env),
+            )
+
+
+def to_flag(env, value, label):
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError(
+            env._("%(label)s must be true, false or empty.", label=label)
+        )
+    return value
+
+
+def _parse(env, value, convert, label):
+    if not isinstance(value, str | datetime.date):
+        raise ValidationError(
+            env._("The %(label)s must be a date as text (YYYY-MM-DD).", label=label)
+        )
+    try:
+        return convert(value)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise ValidationError(
+            env._("Invalid %(label)s: %(value)s.", label=label, value=value)
+        ) from error
+
+
+def to_follow_up_date(env, value):
+    if value is None or value is False:
+        return False
+    follow_up = _parse(env, value, fields.Date.to_date, env._("follow-up date"))
+    today = fields.Date.context_today(env["res.partner"])
+    if not FIRST_DATE <= follow_up <= today.replace(year=today.year + FOLLOW_UP_YEARS):
+        raise ValidationError(
+            env._(
+                "The follow-up date %(date)s is out of range.",
+                date=fields.Date.to_string(follow_up),
+            )
+        )
+    return follow_up
+
+
+def to_interaction_date(env, value):
+    """When the call, visit, ... took place: now by default, never later."""
+    if value is None or value is False:
+        return fields.Datetime.now()
+    date = _parse(env, value, fields.Datetime.to_datetime, env._("interaction date"))
+    if date.date() < FIRST_DATE:
+        raise ValidationError(env._("The interaction date is out of range."))
+    if date > fields.Datetime.now() + FUTURE_TOLERANCE:
+        raise ValidationError(
+            env._(
+                "The interaction date %(date)s is in the future: a dialog message "
+                "records what already happened.",
+                date=fields.Datetime.to_string(date),
+            )
+        )
+    return date
