@@ -17,7 +17,8 @@ CONTENT_FIELDS = {
     "res_id",
 }
 # What only the system changes on a file under legal hold (it hands a shared
-# file over to the message that still shows it, see _dialog_release).
+# file over to the message that still shows it, see
+# privacy/ir_attachment.py).
 OWNER_FIELDS = {"res_model", "res_id"}
 
 

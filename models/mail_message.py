@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, sql
 
 from ..tools.dialog_constants import (
     CHANNELS,
@@ -122,6 +122,7 @@ class MailMessage(models.Model):
         string="Delivery",
         compute="_compute_dialog_delivery",
         store=True,
+        precompute=True,
         help="The email the delivery rules sent: derived from the decision.",
     )
     dialog_delivery_code = fields.Selection(
@@ -194,6 +195,7 @@ class MailMessage(models.Model):
         string="Reference Type",
         compute="_compute_dialog_reference_model",
         store=True,
+        precompute=True,
         help="Kind of document the message belongs to (customer, sales order, ...).",
     )
     dialog_reference = fields.Reference(
@@ -231,13 +233,22 @@ class MailMessage(models.Model):
         help="Delivered to the customer: content, visibility and customer are final.",
     )
 
+    def _auto_init(self):
+        """Installed on a big mail_message, Odoo would compute the derived
+        columns for every message in Python (minutes at a million); they
+        start empty, which is their value for every message that is not a
+        dialog message, and there is none yet."""
+        for fname in ("dialog_delivery", "dialog_reference_model"):
+            if not sql.column_exists(self.env.cr, self._table, fname):
+                sql.create_column(self.env.cr, self._table, fname, "varchar")
+        return super()._auto_init()
+
     def init(self):
         """Indexes for "newest first" reads with a LIMIT: one customer's file
-        (overview, customer form, and the foreign key of the customer), all
-        dialog messages (global overview), and the published conversations
-        of one customer (portal list, its filters and its counter); and the
-        models dialog messages are on (see _dialog_models). Partial, so that
-        messages of other apps neither grow nor write them."""
+        (overview, customer form, and the foreign key of the customer) and
+        all dialog messages (global overview); the portal's and the access
+        rule's are created in their rooms. Partial, so that messages of other
+        apps neither grow nor write them."""
         result = super().init()
         self._dialog_create_indexes(INDEXES)
         return result

@@ -193,3 +193,41 @@ class TestDialogPost(DialogCase):
         self.user_employee.groups_id -= self.env.ref("sales_team.group_sale_salesman")
         with self.assertRaises(AccessError):
             self.post(self.order, "Fremder Auftrag")
+
+
+class TestDerivedState(DialogCase):
+    """The delivery and the kind of reference object are stored once, as
+    functions of the decision and of ``model``: they follow every path that
+    changes those."""
+
+    def test_delivery_and_reference_follow_their_source(self):
+        from ..tools.dialog_constants import DELIVERY_OF_DECISION
+
+        with self.mock_mail_gateway():
+            messages = [
+                self.post(self.customer, "Notiz"),
+                self.post(self.customer, "Hinweis", visibility="customer"),
+                self.post(
+                    self.customer, "Inhalt", visibility="customer", send_content=True
+                ),
+                self.post(self.customer_no_portal, "Brief", visibility="customer"),
+                self.post(self.customer_no_email, "Ohne", visibility="customer"),
+            ]
+        codes = [m.dialog_delivery_code for m in messages]
+        self.assertEqual(
+            codes, ["internal", "notice", "content", "content_no_portal", "no_email"]
+        )
+        for message in messages:
+            with self.subTest(code=message.dialog_delivery_code):
+                self.assertEqual(
+                    message.dialog_delivery,
+                    DELIVERY_OF_DECISION[message.dialog_delivery_code],
+                )
+                self.assertEqual(message.dialog_reference_model, message.model)
+        # a later decision (internal -> for the customer) changes both at once
+        note = messages[0].with_user(self.user_employee)
+        with self.mock_mail_gateway():
+            note.write({"dialog_visibility": "customer"})
+        self.assertEqual(
+            (note.dialog_delivery_code, note.dialog_delivery), ("notice", "notice")
+        )

@@ -130,3 +130,55 @@ class TestPlainMessagesCostNothing(DialogCase):
             lambda: notification.write({"notification_status": "bounce"}),
             more=1,
         )
+
+
+class TestDerivedFieldsCostNoWrite(DialogCase):
+    """The derived fields (the delivery, the kind of reference object) are
+    computed before the INSERT: neither a plain message nor a dialog message
+    pays an UPDATE for them. (The comparison with Odoo above cannot see
+    this: fields stay when methods are patched away.)"""
+
+    DERIVED = ('"dialog_delivery"', '"dialog_reference_model"')
+
+    def statements(self, operation):
+        from odoo.sql_db import Cursor
+
+        executed = []
+        original = Cursor.execute
+
+        def execute(cr, query, params=None, log_exceptions=True):
+            executed.append(str(getattr(query, "code", query)))
+            return original(cr, query, params, log_exceptions)
+
+        self.env.flush_all()
+        with patch.object(Cursor, "execute", execute):
+            operation()
+            self.env.flush_all()
+        return executed
+
+    def assertNoUpdateOfDerived(self, executed):
+        self.assertTrue(any('INSERT INTO "mail_message"' in q for q in executed))
+        updates = [
+            q
+            for q in executed
+            if q.lstrip().upper().startswith("UPDATE")
+            and any(column in q for column in self.DERIVED)
+        ]
+        self.assertEqual(updates, [])
+
+    def test_plain_message(self):
+        record = self.customer.with_user(self.user_admin)
+        self.assertNoUpdateOfDerived(
+            self.statements(
+                lambda: record.message_post(
+                    body="<p>Notiz</p>", subtype_xmlid="mail.mt_note"
+                )
+            )
+        )
+
+    def test_dialog_message(self):
+        with self.mock_mail_gateway():
+            executed = self.statements(
+                lambda: self.post(self.customer, "Vertrag", visibility="customer")
+            )
+        self.assertNoUpdateOfDerived(executed)

@@ -209,10 +209,3 @@ class TestMigrationTo1_6(DialogCase):
 
         self.assertEqual(notice.dialog_delivery, "notice")
         self.assertEqual(note.dialog_reference_model, "res.partner")
-
-    def test_codes_of_the_migration_are_the_modules(self):
-        from ..tools.dialog_constants import DELIVERY_OF_DECISION
-
-        self.assertEqual(
-            load_migration("18.0.1.6.0").DELIVERY_OF_DECISION, DELIVERY_OF_DECISION
-        )

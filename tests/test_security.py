@@ -61,3 +61,42 @@ class TestSecurity(DialogCase):
         employee_menus = Menu.with_user(self.user_employee).load_menus(False)
         self.assertIn(menu.id, manager_menus)
         self.assertNotIn(menu.id, employee_menus)
+
+
+class TestContextMarkers(DialogCase):
+    """Every marker that opens a path (creating dialog messages with read
+    access, filing an email as the gateway, a delivery's headers, a cached
+    rendering) is read one way, and what an RPC caller can put into a
+    context (text, numbers, lists, dicts, true) is never one."""
+
+    def test_no_value_from_a_caller_is_a_marker(self):
+        from ..tools.dialog_constants import ContextMarker
+
+        markers = ContextMarker.__subclasses__()
+        self.assertEqual(
+            {marker.key for marker in markers},
+            {
+                "customer_dialog_post",
+                "customer_dialog_cached_rendering",
+                "customer_dialog_gateway",
+                "customer_dialog_delivery",
+            },
+        )
+        su_env = self.env(su=True)
+        for marker in markers:
+            for forged in (True, 1, "1", [1], {"message_id": 1}, None):
+                with self.subTest(key=marker.key, forged=forged):
+                    self.assertIsNone(marker.of(su_env(context={marker.key: forged})))
+
+    def test_a_marker_set_by_the_module_is_read(self):
+        from ..tools.dialog_constants import DialogDelivery, DialogRendering
+
+        delivery = DialogDelivery(42, notice=True)
+        env = self.env(context=delivery.context())
+        self.assertIs(DialogDelivery.of(env), delivery)
+        # a cached rendering is the system's only
+        rendering = DialogRendering().context()
+        user_env = self.env(user=self.user_employee.id, context=rendering)
+        self.assertFalse(user_env.su)
+        self.assertIsNone(DialogRendering.of(user_env))
+        self.assertIsNotNone(DialogRendering.of(user_env(su=True)))

@@ -3,16 +3,7 @@ derived (from its decision and its ``model``) instead of written beside
 them by hand; stored values of earlier versions that disagree are set once
 to what they are derived from."""
 
-# dialog_delivery of each decision code (tools/dialog_constants.py)
-DELIVERY_OF_DECISION = {
-    "internal": "none",
-    "no_email": "none",
-    "content_no_portal": "content",
-    "content": "content",
-    "notice": "notice",
-    "portal_reply": "none",
-    "received_email": "none",
-}
+from odoo.addons.customer_dialog.tools.dialog_constants import DELIVERY_OF_DECISION
 
 
 def migrate(cr, version):

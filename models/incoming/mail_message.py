@@ -1,5 +1,6 @@
 """A customer answers in the portal: the reply's checks (text, file sizes,
-its conversation) before it is stored (see incoming/mail_thread.py)."""
+its conversation) before it is stored (see incoming/mail_thread.py), and
+who answers for a conversation on the company's side."""
 
 from odoo import api, models
 from odoo.exceptions import UserError

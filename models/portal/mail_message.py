@@ -83,7 +83,7 @@ class MailMessage(models.Model):
         return super()._get_search_domain_share() + self._dialog_share_domain()
 
     def _get_forbidden_access(self, operation):
-        # (an employee: see mail_message.py)
+        # (an employee: see access/mail_message.py)
         if self.env.user._is_internal():
             return super()._get_forbidden_access(operation)
         hidden = self._dialog_hidden_from_share_user()

@@ -1,6 +1,7 @@
-"""What data protection keeps: a customer under legal hold keeps its whole
-file unchanged, and after delivery nobody but a manager brings its
-deletion by retention forward."""
+"""What data protection keeps of dialog messages: a customer under legal hold
+keeps its whole file unchanged, after delivery nobody but a manager brings
+a message's deletion by retention forward, and the files of a deleted
+message that another message still shows pass to that message."""
 
 from datetime import timedelta
 
