@@ -20,6 +20,7 @@
         "wizard/customer_dialog_block_wizard_views.xml",
         "wizard/customer_dialog_composer_views.xml",
         "wizard/customer_dialog_erase_wizard_views.xml",
+        "wizard/customer_dialog_release_wizard_views.xml",
         "wizard/portal_wizard_views.xml",
         "views/customer_dialog_topic_views.xml",
         "views/mail_message_views.xml",
@@ -30,6 +31,8 @@
     "assets": {
         "web.assets_backend": [
             "customer_dialog/static/src/chatter/*",
+            "customer_dialog/static/src/block/*",
+            "customer_dialog/static/src/overview/*",
         ],
         "web.assets_tests": [
             "customer_dialog/static/tests/tours/*",

@@ -11,6 +11,8 @@ from . import res_partner
 # One concern each, re-inheriting the models above (as mail/models/discuss).
 from . import access
 from . import delivery
+from . import desk
+from . import follow_up
 from . import portal
 from . import incoming
 from . import privacy

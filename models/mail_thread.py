@@ -1,6 +1,6 @@
 """``dialog_post``, the public API, and the one way a dialog message comes
-into being (``_dialog_message_post``): its files, its follow-up, and what
-happens to its messages when a document is deleted.
+into being (``_dialog_message_post``): its files, and what happens to its
+messages when a document is deleted.
 
 The delivery rules are in delivery/mail_thread.py, incoming messages (portal
 replies, the mail gateway) in incoming/mail_thread.py."""
@@ -127,6 +127,8 @@ class MailThread(models.AbstractModel):
             self._dialog_deliver(message, recipient)
         if values["follow_up_date"]:
             self._dialog_schedule_follow_up(message, customer)
+        if values["reply_to"]:
+            values["reply_to"]._dialog_close_answered_follow_ups()
         return message.id
 
     # ------------------------------------------------------------------
@@ -249,7 +251,7 @@ class MailThread(models.AbstractModel):
         return attachments
 
     # ------------------------------------------------------------------
-    # Creating a dialog message: its files and its follow-up
+    # Creating a dialog message and its files
     # ------------------------------------------------------------------
 
     def _dialog_posting(self):
@@ -367,32 +369,6 @@ class MailThread(models.AbstractModel):
             self.env.registry.clear_cache()
             # and once committed, for a worker that filled it meanwhile
             self.env.cr.postcommit.add(self.env.registry.clear_cache)
-
-    def _dialog_schedule_follow_up(self, message, customer, responsible=None):
-        """A to-do for the responsible (else the author) on the reference
-        object, or on the customer if the object has no activities."""
-        target = self if hasattr(self, "activity_schedule") else customer
-        if not target.has_access("write"):
-            # logging only needs read access; the activity is still the user's
-            target = target.sudo()
-        responsible = responsible or message.dialog_user_id or self.env.user
-        # the activity says what to do and links to the message; it never
-        # copies its text, which token holders of the document could read
-        activity = target.activity_schedule(
-            "mail.mail_activity_data_todo",
-            date_deadline=message.dialog_follow_up_date,
-            summary=self.env._(
-                "Follow up: %(customer)s", customer=customer.display_name
-            ),
-            note=Markup('<a href="%s">%s</a>')
-            % (
-                message._dialog_backend_url(),
-                self.env._("Open the dialog message"),
-            ),
-            user_id=responsible.id,
-            dialog_message_id=message.id,
-        )
-        message.sudo().dialog_activity_id = activity
 
     # ------------------------------------------------------------------
     # Odoo's hooks: message creation, chatter edits, deleted documents

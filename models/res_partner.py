@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class ResPartner(models.Model):
@@ -47,6 +47,12 @@ class ResPartner(models.Model):
         copy=False,
         groups="customer_dialog.group_customer_dialog_user",
     )
+    dialog_block_summary = fields.Char(
+        string="Block",
+        compute="_compute_dialog_block_summary",
+        groups="customer_dialog.group_customer_dialog_user",
+        help="The block as one line: since when and why.",
+    )
     dialog_legal_hold = fields.Boolean(
         string="Legal Hold",
         tracking=True,
@@ -64,6 +70,34 @@ class ResPartner(models.Model):
         string="Latest Dialog Messages",
         compute="_compute_dialog_message_ids",
     )
+
+    @api.depends("dialog_blocked", "dialog_blocked_date", "dialog_block_reason")
+    @api.depends_context("lang")
+    def _compute_dialog_block_summary(self):
+        for partner in self:
+            if not partner.dialog_blocked:
+                partner.dialog_block_summary = False
+            elif partner.dialog_blocked_date:
+                partner.dialog_block_summary = self.env._(
+                    "Customer blocked since %(date)s: %(reason)s",
+                    date=format_date(self.env, partner.dialog_blocked_date),
+                    reason=partner.dialog_block_reason or "",
+                )
+            else:
+                partner.dialog_block_summary = self.env._(
+                    "Customer blocked: %(reason)s",
+                    reason=partner.dialog_block_reason or "",
+                )
+
+    def dialog_block_banner(self):
+        """The block of this partner's customer as one line, for the banner
+        of forms where it is dealt with (a quotation), or False. Called by
+        the web client with any id: it tells only what the user may read."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.env.user.has_group("customer_dialog.group_customer_dialog_user"):
+            return False
+        return self.commercial_partner_id.dialog_block_summary or False
 
     @api.model
     def _commercial_fields(self):

@@ -204,7 +204,12 @@ class Story:
         if self.done(name):
             return self.ref(name) or self.env["mail.message"]
         user = user or self.admin
-        message_id = record.with_user(user).dialog_post(body, **kwargs)
+        # as the user works: in their language (the to-do's title too)
+        message_id = (
+            record.with_user(user)
+            .with_context(lang=user.lang)
+            .dialog_post(body, **kwargs)
+        )
         return self.remember(name, self.env["mail.message"].browse(message_id))
 
     # ------------------------------------------------------------------
@@ -565,6 +570,11 @@ class Story:
             subject="Wiederholter Verstoß",
             topic_id=self.topic("camera_check"),
             date=self.days_ago(5, 19, 0),
+        )
+        # the renewal he asked for, quoted before the block: the quotation
+        # shows the block where the salesperson works
+        self.order(
+            "order_lehmann", self.lehmann, 20, [(self.p_mitglied, 1)], confirm=False
         )
         if not self.lehmann.dialog_blocked and not self.done("lehmann_blocked"):
             wizard = (

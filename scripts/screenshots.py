@@ -282,6 +282,21 @@ def main(base_url, db, out_dir, mail_dir):
         browser.settle()
         browser.shot(out / "composer.png")
 
+        browser.open(form, ".o-mail-Message .o-customer-dialog-badges")
+        browser.evaluate(
+            "document.querySelector('.o-mail-Chatter').scrollIntoView({block: 'start'})"
+        )
+        browser.settle()
+        browser.shot(out / "chatter-badges.png")
+
+        quotation = xmlid(base_url, admin, "customer_dialog_demo", "order_lehmann")
+        browser.open(
+            f"{base_url}/odoo/action-sale.action_quotations/{quotation}",
+            ".o_customer_dialog_block_banner",
+        )
+        browser.settle()
+        browser.shot(out / "blocked-quotation.png")
+
         action = f"{base_url}/odoo/action-customer_dialog.mail_message_dialog_action"
         browser.open(action, ".o_list_view .o_data_row")
         browser.settle()

@@ -2,6 +2,7 @@ from . import test_bad_input
 from . import test_composer
 from . import test_customer_tampering
 from . import test_delivery
+from . import test_desk
 from . import test_dialog_post
 from . import test_erasure
 from . import test_export

@@ -183,7 +183,9 @@ class TestDeliveryRules(DialogCase):
         self.assertEqual(message.dialog_delivery, "notice")
         self.assertEqual(message.dialog_delivery_state, "failed")
         with self.mock_mail_gateway():
-            self.resend_wizard(message).resend_mail_action()
+            action = self.resend_wizard(message).resend_mail_action()
+        # told at once, and the message shows its new state
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
         (resent,) = self.sent_emails_to(self.contact.email)
         for text in (self.order.display_name, "Sales Order", "Angebot"):
             self.assertNotIn(text, resent["body"])

@@ -86,9 +86,9 @@ class TestDialogPost(DialogCase):
         self.assertEqual(activity.res_id, self.order.id)
         self.assertEqual(activity.user_id, self.user_manager)
         self.assertEqual(activity.date_deadline, due)
-        # what to do and a link, never the text of the message
-        self.assertEqual(activity.summary, f"Follow up: {self.customer.name}")
-        self.assertNotIn("Rückruf", activity.note)
+        # what to do (named by the subject) and a link, never the text
+        self.assertEqual(activity.summary, f"Follow up: Rückruf ({self.customer.name})")
+        self.assertNotIn("vereinbart", activity.summary + str(activity.note))
         self.assertIn(f"mail_message_dialog_action/{message.id}", activity.note)
         self.assertEqual(message.dialog_follow_up_date, due)
 

@@ -239,8 +239,10 @@ class TestErasure(ErasureCase):
             (2, 1, 1, 1),
         )
         self.assertIn("Rückenleiden", self.delivered.body, "nothing before confirming")
-        wizard.action_confirm()
+        action = wizard.action_confirm()
         self.assertNotIn("Rückenleiden", self.delivered.body)
+        # the form and its chatter are shown again, without the old texts
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
 
 
 @tagged("post_install", "-at_install")

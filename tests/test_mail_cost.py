@@ -111,6 +111,25 @@ class TestPlainMessagesCostNothing(DialogCase):
             )
         )
 
+    def test_chatter_of_plain_messages(self):
+        """Dialog badges cost no query for the messages that have none: the
+        chatter reads whether a message is a dialog message in the query
+        that reads its text."""
+        from odoo.addons.mail.tools.discuss import Store
+
+        record = self.customer.with_user(self.user_admin)
+        messages = (
+            self.env["mail.message"]
+            .browse(
+                record.message_post(
+                    body=f"<p>Notiz {n}</p>", subtype_xmlid="mail.mt_note"
+                ).id
+                for n in range(3)
+            )
+            .with_user(self.user_admin)
+        )
+        self.assertSameCost(lambda: messages._to_store(Store(), for_current_user=True))
+
     def test_notification_status_change(self):
         with self.mock_mail_gateway():
             message = self.customer_no_portal.message_post(

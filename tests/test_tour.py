@@ -1,8 +1,10 @@
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -59,3 +61,86 @@ class TestExportTour(HttpCase, DialogCase):
                 "customer_dialog_export_tour",
                 login="dialog_manager",
             )
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestDeskTours(HttpCase, DialogCase):
+    def setUp(self):
+        super().setUp()
+        with self.mock_mail_gateway():
+            self.call = self.post(
+                self.customer,
+                "Kunde bittet um Rückruf.",
+                subject="Rückruf Tour",
+                channel="phone",
+                direction="incoming",
+                follow_up_date=fields.Date.today(),
+                user=self.user_manager,
+            )
+        self.customer.message_post(body="Einfache Notiz", subtype_xmlid="mail.mt_note")
+
+    def message_url(self, message):
+        return f"/odoo/action-customer_dialog.mail_message_dialog_action/{message.id}"
+
+    def test_chatter_badges(self):
+        with self.mock_mail_gateway():
+            sent = self.post(
+                self.customer,
+                "Ihr Angebot",
+                subject="Angebot Tour",
+                visibility="customer",
+                send_content=True,
+                user=self.user_manager,
+            )
+        sent.sudo().dialog_delivery_message_id.notification_ids.notification_status = (
+            "sent"
+        )
+        self.start_tour(
+            f"/odoo/action-base.action_partner_form/{self.customer.id}",
+            "customer_dialog_chatter_badges_tour",
+            login="dialog_manager",
+        )
+
+    def test_editing_a_follow_up_moves_its_to_do(self):
+        activity = self.call.dialog_activity_id
+        self.start_tour(
+            self.message_url(self.call),
+            "customer_dialog_follow_up_tour",
+            login="dialog_manager",
+        )
+        self.assertEqual(
+            activity.date_deadline, fields.Date.today() + timedelta(days=30)
+        )
+        self.assertEqual(self.call.dialog_activity_id, activity)
+
+    def test_release_for_the_customer(self):
+        with self.mock_mail_gateway():
+            self.start_tour(
+                self.message_url(self.call),
+                "customer_dialog_release_tour",
+                login="dialog_manager",
+            )
+        self.assertEqual(self.call.dialog_visibility, "customer")
+        self.assertEqual(self.call.dialog_delivery, "notice")
+
+    @needs_sale
+    def test_block_warning_on_a_quotation(self):
+        self.customer.sudo().write(
+            {
+                "dialog_blocked": True,
+                "dialog_blocked_date": fields.Date.today(),
+                "dialog_block_reason": "Zahlungsrückstand",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations/{self.order.id}",
+            "customer_dialog_quotation_block_tour",
+            login=self.user_employee.login,
+        )
+
+    def test_a_search_without_hits_says_so(self):
+        self.start_tour(
+            "/odoo/action-customer_dialog.mail_message_dialog_action",
+            "customer_dialog_no_result_tour",
+            login="dialog_manager",
+        )

@@ -189,6 +189,13 @@ class CustomerDialogComposer(models.TransientModel):
                     name=record.display_name,
                 )
             )
+        if self.follow_up_date:
+            # (dialog_post takes any day and any active employee: it also
+            # logs what other systems hand over)
+            self.env["mail.message"]._dialog_check_follow_up(
+                {"dialog_follow_up_date": self.follow_up_date}
+            )
+            record._dialog_check_responsible(self.user_id)
         message_id = record.dialog_post(
             body=self.body or "",
             visibility=self.visibility,

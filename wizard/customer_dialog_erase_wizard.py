@@ -34,4 +34,17 @@ class CustomerDialogEraseWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self.partner_id.commercial_partner_id._dialog_erase_file()
-        return {"type": "ir.actions.act_window_close"}
+        # the form and its chatter show the erased texts no longer
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Customer file erased"),
+                "message": self.env._(
+                    "The content of its messages is erased; the messages "
+                    "remain as the record that they existed."
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

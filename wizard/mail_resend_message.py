@@ -5,8 +5,23 @@ class MailResendMessage(models.TransientModel):
     _inherit = "mail.resend.message"
 
     def resend_mail_action(self):
+        """A delivery email sent again says so, and the message shows its new
+        state at once (Odoo only closes the dialog)."""
         self._dialog_check_resend()
-        return super().resend_mail_action()
+        result = super().resend_mail_action()
+        dialog = self.mail_message_id._dialog_delivery_of()
+        if len(self) != 1 or not dialog:
+            return result
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Sent again"),
+                "message": dialog.with_env(self.env).dialog_delivery_info,
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def cancel_mail_action(self):
         self._dialog_check_resend()

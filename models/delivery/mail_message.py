@@ -31,10 +31,21 @@ class MailMessage(models.Model):
             code = message.sudo().dialog_delivery_code
             message.dialog_delivery = code and DELIVERY_OF_DECISION[code]
 
-    @api.depends("dialog_delivery_code", "dialog_delivery_address")
+    @api.depends(
+        "dialog_delivery_code", "dialog_delivery_address", "dialog_delivery_state"
+    )
     @api.depends_context("lang")
     def _compute_dialog_delivery_info(self):
+        """The decision as a sentence; for a delivery that failed, why (a
+        failed message does not say "emailed")."""
         for message in self:
+            if message.dialog_delivery_state == "failed":
+                message.dialog_delivery_info = self.env._(
+                    "Not delivered to %(email)s. %(reason)s",
+                    email=message.dialog_delivery_address,
+                    reason=message._dialog_failure_reason(),
+                )
+                continue
             message.dialog_delivery_info = message.dialog_delivery_code and (
                 self._dialog_decision_sentence(
                     message.dialog_delivery_code,
@@ -42,6 +53,26 @@ class MailMessage(models.Model):
                     message.dialog_recipient_id,
                 )
             )
+
+    def _dialog_failure_reason(self):
+        notifications = self.sudo().dialog_delivery_message_id.notification_ids
+        failed = notifications.filtered(
+            lambda n: n.notification_type == "email"
+            and n.notification_status in DELIVERY_FAILURES
+        )[:1]
+        if failed:
+            return failed.format_failure_reason()
+        if notifications.filtered(lambda n: n.notification_status == "canceled"):
+            return self.env._("The delivery was cancelled.")
+        return self.env._("No email was sent.")
+
+    def _dialog_delivery_of(self):
+        """The dialog message whose delivery email this is (sudo), if any."""
+        if len(self) != 1 or self.message_type != "user_notification":
+            return self.browse()
+        return self.sudo().search(
+            [("dialog_delivery_message_id", "=", self.id)], limit=1
+        )
 
     @api.model
     def _dialog_decision_sentence(self, code, address, recipient):
@@ -166,21 +197,56 @@ class MailMessage(models.Model):
     # A later change of visibility: a new delivery decision
     # ------------------------------------------------------------------
 
-    def _dialog_set_visibility(self, visibility):
+    def _dialog_set_visibility(self, visibility, send_content=None):
         """Apply the delivery rules again, as for a new post: a message that
         becomes a customer message is delivered (or the change is refused with
         the reason); one that becomes internal is unpublished."""
         for message in self:
             record = message._dialog_thread() or message.dialog_partner_id
             recipient = message.dialog_recipient_id
-            decision = record._dialog_decide_delivery(visibility, recipient)
+            decision = record._dialog_decide_delivery(
+                visibility, recipient, send_content
+            )
             if decision["visibility"] != visibility:
-                raise UserError(decision["info"])
+                raise UserError(
+                    self.env._(
+                        "“%(subject)s” stays internal: %(reason)s",
+                        subject=message.dialog_title,
+                        reason=message._dialog_refusal_reason(decision, recipient),
+                    )
+                )
             if decision["delivery"] == "content":
                 record._dialog_check_email_size(message.attachment_ids)
             message.sudo().write(record._dialog_decision_values(decision))
             if decision["delivery"] != "none":
                 record._dialog_deliver(message, recipient)
+
+    def _dialog_refusal_reason(self, decision, recipient):
+        if decision["code"] == "no_email":
+            return self.env._(
+                "%(name)s has no valid email address. Add one, then release "
+                "the message again.",
+                name=recipient.display_name or self.env._("The customer"),
+            )
+        return decision["info"]
+
+    def action_dialog_release(self):
+        """ "For the customer": the release dialog, with the delivery preview
+        of the composer and a confirmation."""
+        self.ensure_one()
+        # callable over RPC with any id: what it tells needs read access
+        self.check_access("read")
+        if self.dialog_visibility != "internal":
+            raise UserError(self.env._("Only an internal message can be released."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release for the customer"),
+            "res_model": "customer_dialog.release.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_message_id": self.id},
+        }
 
     # ------------------------------------------------------------------
     # Delivery emails: Message-Id, resend, sent again, failure to-dos

@@ -1,3 +1,5 @@
+import re
+
 from markupsafe import Markup
 
 from odoo import api, models
@@ -5,6 +7,12 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ...tools.dialog_constants import DELIVERY_FAILURES, DialogDelivery
+
+# An SMTP reply that refuses a recipient (550 5.1.1 User unknown, ...).
+SMTP_REFUSAL = re.compile(
+    r"\b(55[0-4]|5\.1\.\d)\b|recipient|user unknown|mailbox|address rejected",
+    re.IGNORECASE,
+)
 
 
 class MailNotification(models.Model):
@@ -107,3 +115,34 @@ class MailNotification(models.Model):
                 user_id=responsible.id,
                 dialog_message_id=message.id,
             )
+
+    def format_failure_reason(self):
+        """Why a delivery email did not arrive, as a sentence a clerk reads
+        (Odoo shows "Unknown error: 550 5.1.1 <…>: Recipient address
+        rejected"); other emails keep Odoo's wording."""
+        self.ensure_one()
+        reason = super().format_failure_reason()
+        if not self.sudo().mail_message_id._dialog_delivery_of():
+            return reason
+        return self._dialog_failure_sentence() or reason
+
+    def _dialog_failure_sentence(self):
+        error = (self.sudo().failure_reason or "").strip()
+        kind = self.failure_type
+        if kind == "mail_bounce" or self.notification_status == "bounce":
+            return self.env._(
+                "The recipient's mail server returned the email: %(error)s",
+                error=error or self.env._("no reason given"),
+            )
+        if kind in ("mail_email_invalid", "mail_email_missing"):
+            return self.env._("The email address is missing or not valid.")
+        if kind == "mail_smtp":
+            return self.env._(
+                "The outgoing mail server could not be reached: %(error)s",
+                error=error or self.env._("no reason given"),
+            )
+        if SMTP_REFUSAL.search(error):
+            return self.env._(
+                "The mail server refused the address: %(error)s", error=error
+            )
+        return error and self.env._("Sending failed: %(error)s", error=error)

@@ -1,0 +1,2 @@
+# The clerk's desk: how a dialog message presents itself.
+from . import mail_message
