@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` and `make test`. See README.md.
-.PHONY: run test test-odoo lint setup pot bench stress mails screenshots test-standard
+.PHONY: run test test-odoo lint setup pot bench stress mails reply screenshots test-standard
 
 run:
 	@scripts/run.sh
@@ -7,6 +7,10 @@ run:
 # make mails: list the emails of make run; make mails N=3 (or MAIL=<file.eml>) prints one
 mails:
 	@scripts/mails.sh $(or $(N),$(MAIL))
+
+# make reply N=3 TEXT="...": the customer answers email 3 of make mails by email
+reply:
+	@scripts/reply.sh "$(N)" "$(TEXT)"
 
 screenshots:
 	@scripts/screenshots.sh

@@ -2,7 +2,7 @@
     "name": "Customer Dialog",
     "summary": "One digital customer file: calls, letters, emails, visits and notes, "
     "internal or published to the customer portal",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-dialog/customer_dialog",
     "author": "customer_dialog developers",
@@ -14,6 +14,7 @@
         "data/customer_dialog_topic_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/customer_dialog_cron.xml",
         "report/customer_file_report.xml",

@@ -23,11 +23,14 @@ every message as in real use, with interaction dates over the last months:
   ``.invalid`` domain): the one failed delivery, with Resend.
 """
 
+import base64
+import io
 import os
 import re
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
+from PIL import Image, ImageDraw
 
 from odoo import Command, fields
 
@@ -155,6 +158,19 @@ PRODUCTS = [
 ]
 
 
+def logo_png():
+    """A plain logo (the company's name on its colour), drawn here: the demo
+    downloads nothing."""
+    image = Image.new("RGB", (360, 120), (1, 126, 132))
+    # (Pillow's default bitmap font, drawn small and scaled up)
+    small = Image.new("RGB", (90, 30), (1, 126, 132))
+    ImageDraw.Draw(small).text((6, 9), "LINDENHOF", fill=(255, 255, 255))
+    image.paste(small.resize((360, 120), Image.NEAREST))
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    return base64.b64encode(data.getvalue())
+
+
 class Story:
     def __init__(self, env):
         self.env = env
@@ -218,6 +234,7 @@ class Story:
 
     def run(self):
         self.setup_mail_server()
+        self.setup_company()
         self.setup_people()
         self.setup_products()
         self.tell_schneider()
@@ -238,16 +255,71 @@ class Story:
             "smtp_authentication": "login",
             "smtp_user": False,
             "smtp_pass": False,
-            "from_filter": False,
+            # the company's domain: its emails leave with their own sender
+            # (as with a real mail server authorised for the domain)
+            "from_filter": "lindenhof-service.example.com",
             "sequence": 1,
             "active": True,
         }
         server = self.ref("mail_server_sink")
         if server:
-            if server.smtp_port != port or not server.active:
-                server.write({"smtp_port": port, "active": True})
+            if (
+                server.smtp_port != port
+                or not server.active
+                or server.from_filter != values["from_filter"]
+            ):
+                server.write(
+                    {
+                        "smtp_port": port,
+                        "active": True,
+                        "from_filter": values["from_filter"],
+                    }
+                )
         else:
             self.ensure("mail_server_sink", "ir.mail_server", values)
+
+    def setup_company(self):
+        """A German company before any email of the story: address, VAT id,
+        phone, info@ address, A4 paper, a logo, and an alias domain, so that
+        delivery emails come from info@ and answers go to its catchall."""
+        env = self.env
+        company = env.company
+        if company.name in ("YourCompany", "My Company"):
+            company.write({"name": "Lindenhof Service GmbH"})
+        values = {
+            "street": "Lindenhof 1",
+            "zip": "88212",
+            "city": "Ravensburg",
+            "country_id": env.ref("base.de").id,
+            "vat": "DE811907980",
+            "phone": "+49 751 123450",
+            "email": "info@lindenhof-service.example.com",
+            "website": "https://www.lindenhof-service.example.com",
+            "company_registry": "HRB 123456, Amtsgericht Ulm",
+            "paperformat_id": env.ref("base.paperformat_euro").id,
+        }
+        changed = {
+            name: value
+            for name, value in values.items()
+            if (company[name].id if hasattr(company[name], "id") else company[name])
+            != value
+        }
+        if changed:
+            company.write(changed)
+        if company.uses_default_logo:
+            company.logo = logo_png()
+        domain = env["mail.alias.domain"].search(
+            [("name", "=", "lindenhof-service.example.com")], limit=1
+        ) or env["mail.alias.domain"].create(
+            {
+                "name": "lindenhof-service.example.com",
+                "catchall_alias": "antwort",
+                "bounce_alias": "bounce",
+                "default_from": "notifications",
+            }
+        )
+        if company.alias_domain_id != domain:
+            company.alias_domain_id = domain
 
     def setup_people(self):
         env = self.env
@@ -255,14 +327,11 @@ class Story:
         lang = "de_DE" if german and german.active else env.lang or "en_US"
         self.admin = env.ref("base.user_admin")
         company = env.company
-        if company.name in ("YourCompany", "My Company"):
-            company.write(
+        if self.admin.name == "Mitchell Admin":
+            self.admin.write(
                 {
-                    "name": "Lindenhof Service GmbH",
-                    "street": "Lindenhof 1",
-                    "zip": "88212",
-                    "city": "Ravensburg",
-                    "country_id": env.ref("base.de").id,
+                    "name": "Martin Krüger",
+                    "email": "martin.krueger@lindenhof-service.example.com",
                 }
             )
         if self.admin.lang != lang or self.admin.tz != "Europe/Berlin":
@@ -311,6 +380,19 @@ class Story:
             | self.wagner
         )
         demo_partners.filtered(lambda p: p.lang != lang).write({"lang": lang})
+        # how each person is addressed: "Sehr geehrte Frau …", "… Herr …"
+        madam = env.ref("base.res_partner_title_madam")
+        mister = env.ref("base.res_partner_title_mister")
+        for person, title in (
+            (self.petra, madam),
+            (self.wagner, madam),
+            (self.becker, mister),
+            (self.brandt, mister),
+            (self.lehmann, mister),
+            (self.stefan, mister),
+        ):
+            if person and not person.title:
+                person.title = title
         (self.kunde | env.ref(f"{CD}.user_demo_portal_sabine")).filtered(
             lambda u: u.tz != "Europe/Berlin"
         ).write({"tz": "Europe/Berlin"})

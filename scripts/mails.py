@@ -64,6 +64,8 @@ def template_sentences():
 
 
 SENTENCES = template_sentences()
+# The class of the company's letter layout (delivery emails).
+LETTER_MARK = "o_customer_dialog_letter"
 
 
 class _Text(HTMLParser):
@@ -104,11 +106,17 @@ def body(message, subtype):
 
 
 def kind(message):
-    text = " ".join(html_to_text(body(message, "html")).split())
+    """notice (its sentences), content (any other email in the company's
+    letter layout, data/mail_layout_data.xml) or other."""
+    html = body(message, "html")
+    text = " ".join(html_to_text(html).split())
     text += " " + " ".join(body(message, "plain").split())
-    for name in ("notice", "content"):
-        if any(sentence in text for sentence in SENTENCES[name]):
-            return name
+    if any(sentence in text for sentence in SENTENCES["notice"]):
+        return "notice"
+    if LETTER_MARK in html or any(
+        sentence in text for sentence in SENTENCES["content"]
+    ):
+        return "content"
     return "other"
 
 

@@ -222,3 +222,15 @@ class TestBlocking(DialogCase):
             "arch"
         ]
         self.assertIn("o_customer_dialog_blocked", arch)
+
+
+class TestPreviewTense(DialogCase):
+    def test_the_preview_says_what_will_happen_the_message_what_did(self):
+        decision = self.env["mail.thread"]._dialog_decide_delivery(
+            "customer", self.customer_no_portal
+        )
+        self.assertIn("will be emailed", decision["info"])
+        with self.mock_mail_gateway():
+            message = self.post(self.customer_no_portal, "Hallo", visibility="customer")
+        self.assertIn("emailed to", message.dialog_delivery_info)
+        self.assertNotIn("will be", message.dialog_delivery_info)

@@ -136,6 +136,22 @@ class TestIncomingEmail(DialogCase):
         self.assertEqual(stray.dialog_direction, "incoming")
         self.assertFalse(stray.dialog_reply_to_id)
 
+    def test_an_answer_is_work_for_the_conversations_author(self):
+        """A conversation without a responsible: its author answers for it
+        (the customer's email itself has none), as for a portal reply."""
+        with self.mock_mail_gateway():
+            sent = self.post(
+                self.customer_no_portal, "Ihr Angebot", visibility="customer"
+            )
+            received = self._reply(
+                sent,
+                self.customer_no_portal.email_formatted,
+                "<reply-9@ohneportal.example.com>",
+            )
+        self.assertEqual(received.dialog_reply_to_id, sent)
+        self.assertFalse(sent.dialog_user_id)
+        self.assertEqual(received.dialog_activity_id.user_id, self.user_employee)
+
     def test_email_from_employee_not_classified(self):
         with self.mock_mail_gateway():
             sent = self.post(

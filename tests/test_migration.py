@@ -209,3 +209,40 @@ class TestMigrationTo1_6(DialogCase):
 
         self.assertEqual(notice.dialog_delivery, "notice")
         self.assertEqual(note.dialog_reference_model, "res.partner")
+
+
+class TestMigrationTo1_7(DialogCase):
+    """The delivery templates of 18.0.1.6.0 are loaded anew, unless an
+    administrator edited them."""
+
+    def load(self):
+        spec = importlib.util.spec_from_file_location(
+            "pre_migrate_18_0_1_7_0", MIGRATIONS / "18.0.1.7.0" / "pre-migrate.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    def noupdate(self, name):
+        self.env.cr.execute(
+            "SELECT noupdate FROM ir_model_data "
+            "WHERE module = 'customer_dialog' AND name = %s",
+            (name,),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_unedited_templates_are_loaded_anew_edited_ones_stay(self):
+        edited = self.env.ref("customer_dialog.mail_template_dialog_notice")
+        self.env.cr.execute(
+            "UPDATE mail_template SET write_date = create_date + interval '2 days' "
+            "WHERE id = %s",
+            (edited.id,),
+        )
+        self.env.cr.execute(
+            "UPDATE mail_template SET write_date = create_date WHERE id = %s",
+            (self.env.ref("customer_dialog.mail_template_dialog_content").id,),
+        )
+        self.assertTrue(self.noupdate("mail_template_dialog_content"))
+        self.load().migrate(self.env.cr, "18.0.1.6.0")
+        self.assertFalse(self.noupdate("mail_template_dialog_content"))
+        self.assertTrue(self.noupdate("mail_template_dialog_notice"))

@@ -102,7 +102,11 @@ class TestRpc(HttpCase, DialogCase):
         mail = self.env["mail.mail"].search(
             [("mail_message_id", "=", message.dialog_delivery_message_id.id)]
         )
-        self.assertEqual(mail.email_from, '"Telefonanlage" <info@firma.example.com>')
+        # the delivery email: the company speaks, in the author's name
+        self.assertEqual(
+            mail.email_from,
+            f'"Telefonanlage ({self.env.company.name})" <info@firma.example.com>',
+        )
         self.assertEqual(mail.state, "outgoing")
 
     def test_bad_input_over_xmlrpc(self):

@@ -75,6 +75,39 @@ class MailMessage(models.Model):
         )
 
     @api.model
+    def _dialog_planned_sentence(self, code, address, recipient):
+        """The decision before it is taken (the composer's and the release
+        dialog's preview): what will happen, not what did."""
+        if code == "internal":
+            return self.env._(
+                "Internal message: it will not be sent nor shown in the portal."
+            )
+        if code == "no_email":
+            return self.env._(
+                "%(name)s has no valid email address: the message will be saved "
+                "as an internal message.",
+                name=recipient.display_name or self.env._("The customer"),
+            )
+        if code == "content_no_portal":
+            return self.env._(
+                "Full content will be emailed to %(email)s; the message will be "
+                "published in the portal for later portal access.",
+                email=address,
+            )
+        if code == "content":
+            return self.env._(
+                "Full content will be emailed to %(email)s and published in the "
+                "portal.",
+                email=address,
+            )
+        if code == "notice":
+            return self.env._(
+                "Notice without content will be emailed to %(email)s; the message "
+                "will be published in the portal.",
+                email=address,
+            )
+        return self._dialog_decision_sentence(code, address, recipient)
+
     def _dialog_decision_sentence(self, code, address, recipient):
         """The stored decision as a sentence in the reader's language."""
         if code == "internal":

@@ -6,7 +6,7 @@ import pytz
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, formataddr
 
 from ...tools.dialog_constants import (
     DELIVERY_OF_DECISION,
@@ -54,7 +54,7 @@ class MailThread(models.AbstractModel):
             "code": code,
         }
         decision["address"] = email if decision["delivery"] != "none" else False
-        decision["info"] = self.env["mail.message"]._dialog_decision_sentence(
+        decision["info"] = self.env["mail.message"]._dialog_planned_sentence(
             decision["code"], decision["address"], recipient
         )
         return decision
@@ -146,18 +146,20 @@ class MailThread(models.AbstractModel):
                 subject=rendered["subject"],
                 body=rendered["body_html"],
                 author_id=message.author_id.id,
-                email_from=message.email_from,
+                # the company speaks, in the author's name
+                email_from=self._dialog_company_sender(message.author_id, message),
                 attachment_ids=attachments.ids if attachments else [],
-                email_layout_xmlid="mail.mail_notification_light",
+                # the company's letter, not a notification (see the layout)
+                email_layout_xmlid="customer_dialog.mail_layout_company_letter",
                 # not internal: the customer's answer by email is a discussion
                 subtype_xmlid="customer_dialog.mt_dialog_customer",
                 # a notice says nothing about the document it concerns (its
                 # header: see _notify_by_email_prepare_rendering_context)
                 record_name=False if notice else message.record_name,
-                # a notice's answers go to the company, not to "Company S00021"
-                reply_to=self._dialog_notice_reply_to(message)
-                if notice
-                else message.reply_to,
+                # answers come back to the company's catchall, where the mail
+                # gateway files them in the conversation (not to one person's
+                # mailbox, nor to "Company S00021")
+                reply_to=self._dialog_reply_to(message),
                 record_alias_domain_id=message.record_alias_domain_id.id,
                 record_company_id=message.record_company_id.id,
                 # (it tracks no change: spares mail's lookup for the layout)
@@ -166,14 +168,46 @@ class MailThread(models.AbstractModel):
         )
         message.sudo().dialog_delivery_message_id = delivery
 
-    def _dialog_notice_reply_to(self, message):
-        """The company's catchall under the company's name, else the author's
-        address: nothing that names the document."""
-        company = message.record_company_id or self.env.company
-        return (
-            self.env["mail.thread"].with_company(company)._notify_get_reply_to()[False]
-            or message.email_from
+    @api.model
+    def _dialog_company_sender(self, author, message=None):
+        """The sender of a delivery email, or of a customer's portal reply to
+        the staff: "Jana Vogel (Muster GmbH)" <the company's address>, as
+        Odoo writes a sender with an alias domain. The company's address is
+        its email, else its alias domain's notification address; with
+        neither, the message's own sender stays (mail refuses none)."""
+        company = (message and message.record_company_id) or self.env.company
+        address = self._dialog_company_address(company)
+        if not address:
+            return message.email_from if message else False
+        name = author.name or company.name
+        if author != company.partner_id:
+            name = f"{name} ({company.name})"
+        return formataddr((name, address))
+
+    @api.model
+    def _dialog_company_address(self, company):
+        """The address the company writes from: its email, else its alias
+        domain's notification address (or False)."""
+        return email_normalize(company.email or "") or (
+            company.alias_domain_id.default_from_email or False
         )
+
+    def _dialog_reply_to(self, message):
+        """The company's catchall under the company's name (its alias domain),
+        else the company's address: nothing that names the document, nobody's
+        personal mailbox."""
+        company = message.record_company_id or self.env.company
+        catchall = (
+            company.alias_domain_id
+            and self.env["mail.thread"]
+            .with_company(company)
+            ._notify_get_reply_to()[False]
+        )
+        if catchall:
+            return catchall
+        if company.email:
+            return formataddr((company.name, email_normalize(company.email)))
+        return message.email_from
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """A dialog delivery email links to the message in the portal (after

@@ -4,6 +4,7 @@ notified, answers found by their Message-Id); both built by one helper,
 ``_dialog_incoming_values``."""
 
 from odoo import api, fields, models
+from odoo.tools import formataddr
 from odoo.tools.mail import unfold_references
 
 from ...tools.dialog_constants import DialogGateway, DialogPost
@@ -69,11 +70,17 @@ class MailThread(models.AbstractModel):
                 for name, content, _mimetype in uploads
             ]
         )
+        # the staff get it from the company's address, not the customer's
+        # domain (which real mail servers refuse as spoofed: SPF, DMARC)
+        address = self._dialog_company_address(
+            conversation.record_company_id or self.env.company
+        )
         reply = self._dialog_message_post(
             files,
             body=body,
             subject=subject or False,
             author_id=author.id,
+            **({"email_from": formataddr((author.name, address))} if address else {}),
             partner_ids=responsible.partner_id.ids,
             **self._dialog_incoming_values(author, "portal_reply", conversation),
         )
@@ -188,7 +195,8 @@ class MailThread(models.AbstractModel):
         ).write({"res_model": "mail.message", "res_id": message.id})
         self._dialog_note_model_in_use()
         if values.get("dialog_reply_to_id"):
-            responsible = message.sudo()._dialog_responsible()
+            # who answers for the conversation (not for the customer's email)
+            responsible = message.sudo().dialog_reply_to_id._dialog_responsible()
             if responsible:
                 self.with_context(
                     mail_activity_quick_update=True

@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("customer_dialog_composer_tour", {
         },
         {
             content: "The composer says what will happen",
-            trigger: ".modal .alert-info:contains('Full content emailed')",
+            trigger: ".modal .alert-info:contains('Full content will be emailed')",
         },
         {
             content: "Subject",

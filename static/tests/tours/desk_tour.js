@@ -49,7 +49,7 @@ registry.category("web_tour.tours").add("customer_dialog_release_tour", {
         },
         {
             content: "The dialog says what will happen before it happens",
-            trigger: ".modal .alert-info:contains('Notice without content emailed')",
+            trigger: ".modal .alert-info:contains('Notice without content will be emailed')",
         },
         {
             content: "Confirm",
