@@ -334,6 +334,10 @@ class Story:
                     "email": "martin.krueger@lindenhof-service.example.com",
                 }
             )
+        if not self.admin.signature:
+            self.admin.signature = Markup(
+                "<p>Martin Krüger<br/>Geschäftsführer<br/>Lindenhof Service GmbH</p>"
+            )
         if self.admin.lang != lang or self.admin.tz != "Europe/Berlin":
             self.admin.write({"lang": lang, "tz": "Europe/Berlin"})
         company.partner_id.lang = lang
@@ -348,6 +352,9 @@ class Story:
                     "login": "jana",
                     "password": "jana",
                     "email": "jana.vogel@lindenhof-service.example.com",
+                    "signature": Markup(
+                        "<p>Jana Vogel<br/>Kundenservice<br/>Lindenhof Service GmbH</p>"
+                    ),
                     "lang": lang,
                     "tz": "Europe/Berlin",
                     "groups_id": [
@@ -398,6 +405,16 @@ class Story:
         ).write({"tz": "Europe/Berlin"})
 
     def setup_products(self):
+        # prices in euro: the company's accounting currency is Odoo's demo
+        # one (its journal items exist), its quotations are in EUR
+        euro = self.env.ref("base.EUR")
+        if not euro.active:
+            euro.active = True
+        self.pricelist = self.ensure(
+            "pricelist_eur",
+            "product.pricelist",
+            {"name": "Standardpreise", "currency_id": euro.id, "sequence": 1},
+        )
         for attribute, name, product_name, price, kind in PRODUCTS:
             values = {
                 "name": product_name,
@@ -405,7 +422,20 @@ class Story:
                 "type": kind,
                 "sale_ok": True,
             }
-            setattr(self, attribute, self.ensure(name, "product.product", values))
+            product = self.ensure(name, "product.product", values)
+            setattr(self, attribute, product)
+            # its price in euro as listed (not converted from the demo's dollar)
+            self.ensure(
+                f"{name}_eur",
+                "product.pricelist.item",
+                {
+                    "pricelist_id": self.pricelist.id,
+                    "applied_on": "0_product_variant",
+                    "product_id": product.id,
+                    "compute_price": "fixed",
+                    "fixed_price": price,
+                },
+            )
 
     def order(self, name, partner, days, lines, confirm=True):
         order = self.ref(name)
@@ -416,6 +446,7 @@ class Story:
         order = Order.create(
             {
                 "partner_id": partner.id,
+                "pricelist_id": self.pricelist.id,
                 "user_id": self.admin.id,
                 "date_order": self.days_ago(days, 9),
                 "order_line": [
