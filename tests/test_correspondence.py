@@ -155,3 +155,28 @@ class TestTheCompanySpeaks(DialogCase):
             reply.email_from, formataddr((self.contact.name, self.env.company.email))
         )
         self.assertNotIn("kundenfirma.example.com", reply.email_from)
+
+
+class TestComposerShowsTheLetter(DialogCase):
+    def test_the_composer_shows_salutation_and_closing_before_saving(self):
+        composer = (
+            self.env["customer_dialog.composer"]
+            .with_user(self.user_employee)
+            .create(
+                {
+                    "partner_id": self.customer_no_portal.id,
+                    "visibility": "customer",
+                    "body": "<p>Ihr Vertrag ist geändert.</p>",
+                }
+            )
+        )
+        self.assertIn("Dear Sir or Madam,", composer.letter_preview)
+        self.assertIn("Kind regards", composer.letter_preview)
+        composer.body = (
+            "<p>Sehr geehrte Damen und Herren,</p><p>Text</p>"
+            "<p>Viele Grüße<br/>Ernest</p>"
+        )
+        self.assertIn("your salutation", composer.letter_preview)
+        self.assertIn("your closing", composer.letter_preview)
+        composer.visibility = "internal"
+        self.assertFalse(composer.letter_preview)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.correspondence.mail_message import has_opening_and_closing
 from ..tools.dialog_constants import CHANNELS, DIRECTIONS, VISIBILITIES
 
 
@@ -79,6 +80,12 @@ class CustomerDialogComposer(models.TransientModel):
         string="Delivery", compute="_compute_delivery_preview"
     )
     delivery_downgraded = fields.Boolean(compute="_compute_delivery_preview")
+    letter_preview = fields.Char(
+        string="Email",
+        compute="_compute_letter_preview",
+        help="How the email opens and closes around the text: a salutation "
+        "and a closing are added only where the text has none.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -158,6 +165,30 @@ class CustomerDialogComposer(models.TransientModel):
             decision = decide(composer.visibility, recipient, composer.send_content)
             composer.delivery_preview = decision["info"] if recipient else False
             composer.delivery_downgraded = decision["visibility"] != composer.visibility
+
+    @api.depends("visibility", "recipient_id", "body", "delivery_preview")
+    def _compute_letter_preview(self):
+        for composer in self:
+            recipient = composer.recipient_id
+            if (
+                composer.visibility != "customer"
+                or not recipient
+                or (composer.delivery_downgraded)
+            ):
+                composer.letter_preview = False
+                continue
+            opens, closes = has_opening_and_closing(composer.body)
+            # what the email will say, in the recipient's language
+            written = recipient.with_context(lang=recipient.lang or self.env.lang)
+            composer.letter_preview = self.env._(
+                "The email opens with “%(opening)s” and closes with “%(closing)s”.",
+                opening=self.env._("your salutation")
+                if opens
+                else written._dialog_salutation(),
+                closing=self.env._("your closing")
+                if closes
+                else written.env._("Kind regards"),
+            )
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

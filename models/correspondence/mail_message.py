@@ -24,6 +24,16 @@ CLOSING = re.compile(
 CLOSING_LINES = 4
 
 
+def has_opening_and_closing(body):
+    """(whether the text ``body`` opens with a salutation, whether it ends
+    with a closing): what the email then does not add."""
+    text = html2plaintext(body or "").strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    opens = bool(lines and OPENING.match(lines[0]))
+    closes = any(CLOSING.search(line) for line in lines[-CLOSING_LINES:])
+    return opens, closes
+
+
 class MailMessage(models.Model):
     _inherit = "mail.message"
 
@@ -47,10 +57,7 @@ class MailMessage(models.Model):
     @api.depends_context("lang")
     def _compute_dialog_letter(self):
         for message in self:
-            text = html2plaintext(message.body or "").strip()
-            lines = [line for line in text.splitlines() if line.strip()]
-            opens = bool(lines and OPENING.match(lines[0]))
-            closes = any(CLOSING.search(line) for line in lines[-CLOSING_LINES:])
+            opens, closes = has_opening_and_closing(message.body)
             recipient = message.dialog_recipient_id.with_context(lang=self.env.lang)
             message.dialog_salutation = recipient and recipient._dialog_salutation()
             message.dialog_opening = not opens and message.dialog_salutation
