@@ -8,7 +8,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import DialogCase
+from .common import DialogCase, needs_sale
 
 
 class TestFollowUps(DialogCase):
@@ -233,3 +233,18 @@ class TestDeskPresentation(DialogCase):
         self.assertIn("refused the address", message.dialog_delivery_info)
         self.assertNotIn("emailed", message.dialog_delivery_info)
         self.assertIn("refused the address", notification.format_failure_reason())
+
+
+class TestReleaseOfAForeignMessage(DialogCase):
+    @needs_sale
+    def test_a_message_the_user_may_not_read_has_no_release_dialog(self):
+        """An employee without sales rights asks for the release dialog of an
+        order's message by id: its subject is not theirs to read."""
+        plain = self._employee("plain", "Paula Plain")
+        with self.mock_mail_gateway():
+            note = self.post(self.order, "Vertraulich", subject="Geheim")
+        self.assertFalse(note.with_user(plain).has_access("read"))
+        with self.assertRaises(AccessError):
+            self.env["customer_dialog.release.wizard"].with_user(plain).create(
+                {"message_id": note.id}
+            )

@@ -27,6 +27,14 @@ class CustomerDialogReleaseWizard(models.TransientModel):
     )
     refused = fields.Boolean(compute="_compute_delivery_preview")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Created over RPC with any message id: its related fields are read
+        in sudo, so only a message the user may read has a release dialog."""
+        wizards = super().create(vals_list)
+        wizards.message_id.check_access("read")
+        return wizards
+
     @api.depends("recipient_id")
     def _compute_send_content(self):
         for wizard in self:
