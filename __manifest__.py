@@ -2,7 +2,7 @@
     "name": "Customer Dialog",
     "summary": "One digital customer file: calls, letters, emails, visits and notes, "
     "internal or published to the customer portal",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-dialog/customer_dialog",
     "author": "customer_dialog developers",
@@ -18,6 +18,7 @@
         "data/mail_template_data.xml",
         "data/customer_dialog_cron.xml",
         "report/customer_file_report.xml",
+        "report/dialog_letter_report.xml",
         "wizard/customer_dialog_block_wizard_views.xml",
         "wizard/customer_dialog_composer_views.xml",
         "wizard/customer_dialog_erase_wizard_views.xml",
@@ -34,6 +35,9 @@
             "customer_dialog/static/src/chatter/*",
             "customer_dialog/static/src/block/*",
             "customer_dialog/static/src/overview/*",
+        ],
+        "web.report_assets_common": [
+            "customer_dialog/static/src/report/letter.scss",
         ],
         "web.assets_tests": [
             "customer_dialog/static/tests/tours/*",

@@ -16,4 +16,5 @@ from . import desk
 from . import follow_up
 from . import portal
 from . import incoming
+from . import letter
 from . import privacy

@@ -1,1 +1,2 @@
 from . import customer_file
+from . import dialog_letter

@@ -278,19 +278,22 @@ class Story:
         else:
             self.ensure("mail_server_sink", "ir.mail_server", values)
 
-    def setup_company(self):
-        """A German company before any email of the story: address, VAT id,
-        phone, info@ address, A4 paper, a logo, and an alias domain, so that
-        delivery emails come from info@ and answers go to its catchall."""
+    def setup_identity(self):
+        """The German company, before any module sends an email (make run
+        calls this alone on a database with only base, DEMO_STEP=identity):
+        its name, address, VAT id, phone, info@ address, A4 paper, a logo,
+        the euro while no journal item exists, its manager instead of
+        "Mitchell Admin", and German for every contact created from now on."""
         env = self.env
         company = env.company
         if company.name in ("YourCompany", "My Company"):
             company.write({"name": "Lindenhof Service GmbH"})
         values = {
             "street": "Lindenhof 1",
+            "street2": False,
             "zip": "88212",
             "city": "Ravensburg",
-            "country_id": env.ref("base.de").id,
+            "state_id": False,
             "vat": "DE811907980",
             "phone": "+49 751 123450",
             "email": "info@lindenhof-service.example.com",
@@ -308,6 +311,44 @@ class Story:
             company.write(changed)
         if company.uses_default_logo:
             company.logo = logo_png()
+        euro = env.ref("base.EUR")
+        books_exist = "account.move.line" in env and env[
+            "account.move.line"
+        ].sudo().search_count([], limit=1)
+        if company.currency_id != euro and not books_exist:
+            euro.active = True
+            company.currency_id = euro
+        german = env["res.lang"]._lang_get("de_DE")
+        self.lang = "de_DE" if german and german.active else env.lang or "en_US"
+        self.admin = env.ref("base.user_admin")
+        if self.admin.name == "Mitchell Admin":
+            self.admin.write(
+                {
+                    "name": "Martin Krüger",
+                    "email": "martin.krueger@lindenhof-service.example.com",
+                    "phone": "+49 751 123451",
+                }
+            )
+        if not self.admin.signature:
+            self.admin.signature = Markup(
+                "<p>Martin Krüger<br/>Geschäftsführer<br/>Lindenhof Service GmbH</p>"
+            )
+        if self.admin.lang != self.lang or self.admin.tz != "Europe/Berlin":
+            self.admin.write({"lang": self.lang, "tz": "Europe/Berlin"})
+        company.partner_id.lang = self.lang
+        # the firm's customers speak German unless told otherwise
+        env["ir.default"].set("res.partner", "lang", self.lang)
+
+    def setup_company(self):
+        """The rest of the company once its modules are installed: Germany
+        (after the chart of accounts, so that Odoo installs no German
+        localisation), and an alias domain, so that delivery emails come
+        from info@ and answers go to its catchall."""
+        env = self.env
+        company = env.company
+        self.setup_identity()
+        if company.country_id != env.ref("base.de"):
+            company.country_id = env.ref("base.de")
         domain = env["mail.alias.domain"].search(
             [("name", "=", "lindenhof-service.example.com")], limit=1
         ) or env["mail.alias.domain"].create(
@@ -323,24 +364,7 @@ class Story:
 
     def setup_people(self):
         env = self.env
-        german = env["res.lang"]._lang_get("de_DE")
-        lang = "de_DE" if german and german.active else env.lang or "en_US"
-        self.admin = env.ref("base.user_admin")
-        company = env.company
-        if self.admin.name == "Mitchell Admin":
-            self.admin.write(
-                {
-                    "name": "Martin Krüger",
-                    "email": "martin.krueger@lindenhof-service.example.com",
-                }
-            )
-        if not self.admin.signature:
-            self.admin.signature = Markup(
-                "<p>Martin Krüger<br/>Geschäftsführer<br/>Lindenhof Service GmbH</p>"
-            )
-        if self.admin.lang != lang or self.admin.tz != "Europe/Berlin":
-            self.admin.write({"lang": lang, "tz": "Europe/Berlin"})
-        company.partner_id.lang = lang
+        lang = self.lang
         salesman = env.ref("sales_team.group_sale_salesman_all_leads")
         self.jana = self.ref("user_jana") or self.remember(
             "user_jana",
@@ -761,6 +785,11 @@ class Story:
 
 def main(env):
     story = Story(env)
+    if os.environ.get("DEMO_STEP") == "identity":
+        story.setup_identity()
+        env.cr.commit()
+        print("demo company: " + env.company.name)
+        return
     story.run()
     retried = story.retry_unsent()
     env.cr.commit()  # emails of this run leave after the commit (to the sink)

@@ -40,9 +40,18 @@ SMTP_ARGS=(--smtp=127.0.0.1 "--smtp-port=$SMTP_PORT")
 module_hash="$(cd "$REPO_ROOT" && git ls-files -co --exclude-standard -z | sort -z | xargs -0 md5sum 2>/dev/null | md5sum | cut -c1-32)"
 stamp="$CACHE_DIR/run-$DB_NAME.stamp"
 if ! pg_admin exists "$DB_NAME"; then
-    say "Creating database $DB_NAME with customer_dialog, $DEMO_MODULES, demo data and German"
     rm -f "$stamp"
-    "${ODOO[@]}" "${SMTP_ARGS[@]}" -i "$MODULE_NAME,$DEMO_MODULES" --load-language=de_DE \
+    # The German company exists before any module sends an email: the demo
+    # data's first emails come from it, in German.
+    say "Creating database $DB_NAME with German (base only)"
+    "${ODOO[@]}" "${SMTP_ARGS[@]}" -i base --load-language=de_DE \
+        --stop-after-init --log-level=warn
+    say "Setting up the demo company Lindenhof Service GmbH (address, euro, A4, logo)"
+    DEMO_STEP=identity "$PY" "$ODOO_DIR/odoo-bin" shell -c "$CONF" -d "$DB_NAME" \
+        --no-http --log-level=warn < "$REPO_ROOT/scripts/demo_story.py" \
+        || die "The demo company could not be set up (see above)."
+    say "Installing customer_dialog, $DEMO_MODULES and their demo data"
+    "${ODOO[@]}" "${SMTP_ARGS[@]}" -i "$MODULE_NAME,$DEMO_MODULES" \
         --stop-after-init --log-level=warn
 else
     missing="$("$PY" "$REPO_ROOT/scripts/run_helpers.py" missing-modules "$DEMO_MODULES" \

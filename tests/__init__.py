@@ -9,6 +9,7 @@ from . import test_erasure
 from . import test_export
 from . import test_i18n
 from . import test_incoming_email
+from . import test_letter
 from . import test_mail_cost
 from . import test_message_security
 from . import test_migration

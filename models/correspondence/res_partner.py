@@ -54,3 +54,30 @@ class ResPartner(models.Model):
         if words & MALE_WORDS:
             return "male"
         return None
+
+    def _dialog_postal_address(self, sender_country=None):
+        """The lines of this partner's address in a letter's window (DIN
+        5008): the company, the person, street, ZIP code and city, the
+        country only abroad. A contact without an address of its own is
+        written to at its company's. Empty where no letter can be posted
+        (no street, or no city)."""
+        self.ensure_one()
+        company = self.commercial_partner_id
+        place = self if self.street and self.city else company
+        if not (place.street and place.city):
+            return []
+        lines = []
+        if company != self and company.name:
+            lines.append(company.name)
+        if self.name:
+            form = self._dialog_form_of_address()
+            prefix = {
+                "female": self.env._("Ms"),
+                "male": self.env._("Mr"),
+            }.get(form, "")
+            lines.append(" ".join(filter(None, [prefix, self.name])))
+        lines += [place.street, place.street2]
+        lines.append(" ".join(filter(None, [place.zip, place.city])))
+        if place.country_id and place.country_id != sender_country:
+            lines.append(place.country_id.name.upper())
+        return [line for line in lines if line]
