@@ -288,6 +288,10 @@ class Story:
         company = env.company
         if company.name in ("YourCompany", "My Company"):
             company.write({"name": "Lindenhof Service GmbH"})
+        # Odoo's demo users work "at YourCompany" (a typed company name)
+        env["res.partner"].with_context(active_test=False).search(
+            [("company_name", "in", ("YourCompany", "My Company"))]
+        ).write({"company_name": False})
         values = {
             "street": "Lindenhof 1",
             "street2": False,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import requests
 import websocket
+from PIL import Image
 
 WIDTH, HEIGHT = 1280, 800
 CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -235,6 +236,43 @@ def notice_email_page(mail_dir, out_file):
     )
 
 
+def letter_page(base_url, session, out_file):
+    """The first page of the letter to Klaus Becker (no email address), as
+    the clerk prints it: "Print Letter" records it, the PDF is Odoo's."""
+    message = xmlid(base_url, session, "customer_dialog_demo", "msg_becker_offer")
+    rpc(base_url, session, "mail.message", "action_dialog_print_letter", [[message]])
+    pdf = session.get(
+        f"{base_url}/report/pdf/customer_dialog.report_dialog_letter/{message}",
+        timeout=120,
+    )
+    if pdf.headers.get("Content-Type") != "application/pdf":
+        raise SystemExit("The letter is no PDF: is wkhtmltopdf installed?")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "letter.pdf")
+        path.write_bytes(pdf.content)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(path),
+                str(Path(folder, "letter")),
+            ],
+            check=True,
+        )
+        image = Image.open(Path(folder, "letter.png"))
+        # the sheet on a grey desk, as a viewer shows it
+        desk = Image.new("RGB", (image.width + 48, image.height + 48), (222, 224, 227))
+        desk.paste(image, (24, 24))
+        desk.save(out_file)
+
+
 def main(base_url, db, out_dir, mail_dir):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -314,6 +352,8 @@ def main(base_url, db, out_dir, mail_dir):
         )
         browser.settle(1)
         browser.shot(out / "portal-conversation.png")
+
+        letter_page(base_url, admin, out / "letter.png")
 
         page = Path(browser.profile, "notice.html")
         notice_email_page(mail_dir, page)

@@ -16,6 +16,22 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
+# Optional: PDFs (the letter, the customer file) and reading them in the tests;
+# without them the reports are HTML and the PDF test is skipped with the reason.
+optional=()
+command -v wkhtmltopdf >/dev/null || optional+=(wkhtmltopdf)
+command -v pdftotext >/dev/null || optional+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "Liberation Sans" || optional+=(fonts-liberation)
+if [ ${#optional[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing system packages for PDFs: ${optional[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${optional[@]}" >/dev/null \
+            || say "Could not install ${optional[*]}: letters are HTML, their PDF test is skipped."
+    else
+        say "For PDF letters: 'sudo apt-get install ${optional[*]}' (optional)."
+    fi
+fi
+
 stamp="$VENV_DIR/.customer_dialog-stamp"
 wanted="$(cat "$ODOO_DIR/requirements.txt" "$REPO_ROOT/scripts/requirements-dev.txt" | md5sum | cut -c1-32) $ODOO_DIR"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
