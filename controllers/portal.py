@@ -1,3 +1,5 @@
+import json
+
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 
@@ -321,3 +323,38 @@ class DialogPortal(CustomerPortal):
                 ),
             ]
         return request.make_response(content, headers=headers)
+
+    @http.route(
+        "/my/messages/export.json",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_dialog_export_json(self, **kw):
+        """The same file, machine-readable (Art. 20 GDPR, data portability):
+        the content of the PDF as JSON, of the visitor's own customer only
+        (the route takes no id)."""
+        visitor = request.env.user.partner_id
+        data = visitor._dialog_portal_file()
+        filename = request.env._(
+            "Customer file %(name)s", name=visitor.commercial_partner_id.name
+        )
+        return request.make_response(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            headers=[
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Disposition", content_disposition(f"{filename}.json")),
+            ],
+        )
+
+    @http.route(
+        "/my/messages/privacy", type="http", auth="user", methods=["GET"], website=True
+    )
+    def portal_my_dialog_privacy(self, **kw):
+        """What the company stores of the customer's communication, and how
+        to get it or have it erased."""
+        return request.render(
+            "customer_dialog.portal_my_dialog_privacy",
+            {"page_name": "dialog_privacy", "company": request.env.company.sudo()},
+        )

@@ -19,27 +19,23 @@ class ReportCustomerFile(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        Message = self.env["mail.message"].sudo()
         if self.env.context.get("customer_dialog_export") is PORTAL_EXPORT:
             visitor = self.env.user.partner_id
             customers = visitor.commercial_partner_id
-            contents = {
-                customers: (Message.search(Message._dialog_portal_domain(visitor)),)
-            }
+            files = {customers.id: visitor._dialog_portal_file()}
         else:
             customers = self.env["res.partner"].browse(docids).commercial_partner_id
             customers._dialog_check_export()
-            # what the manager may read of each file, and what is left out
-            contents = {
-                customer: customer._dialog_file_messages() for customer in customers
-            }
-        files = {}
-        for customer, content in contents.items():
-            # the file speaks the customer's language, as its document layout
-            customer_lang = customer.with_context(
-                lang=customer.lang or self.env.lang
-            ).sudo()
-            files[customer.id] = customer_lang._dialog_export_values(*content)
+            files = {}
+            for customer in customers:
+                # what the manager may read of the file, and what is left out,
+                # in the customer's language, as its document layout
+                customer_lang = customer.with_context(
+                    lang=customer.lang or self.env.lang
+                ).sudo()
+                files[customer.id] = customer_lang._dialog_export_values(
+                    *customer._dialog_file_messages()
+                )
         return {
             "doc_ids": customers.ids,
             "doc_model": "res.partner",

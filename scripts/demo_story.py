@@ -282,7 +282,7 @@ class Story:
         """The German company, before any module sends an email (make run
         calls this alone on a database with only base, DEMO_STEP=identity):
         its name, address, VAT id, phone, info@ address, A4 paper, a logo,
-        the euro while no journal item exists, its manager instead of
+        Germany and the euro before Accounting exists, its manager instead of
         "Mitchell Admin", and German for every contact created from now on."""
         env = self.env
         company = env.company
@@ -298,6 +298,9 @@ class Story:
             "zip": "88212",
             "city": "Ravensburg",
             "state_id": False,
+            # before Accounting: Odoo then installs the German chart of
+            # accounts (SKR03), whose books are in euro
+            "country_id": env.ref("base.de").id,
             "vat": "DE811907980",
             "phone": "+49 751 123450",
             "email": "info@lindenhof-service.example.com",
@@ -344,15 +347,17 @@ class Story:
         env["ir.default"].set("res.partner", "lang", self.lang)
 
     def setup_company(self):
-        """The rest of the company once its modules are installed: Germany
-        (after the chart of accounts, so that Odoo installs no German
-        localisation), and an alias domain, so that delivery emails come
-        from info@ and answers go to its catchall."""
+        """The rest of the company once its modules are installed: an alias
+        domain, so that delivery emails come from info@ and answers go to its
+        catchall."""
         env = self.env
         company = env.company
         self.setup_identity()
-        if company.country_id != env.ref("base.de"):
-            company.country_id = env.ref("base.de")
+        # the German localisation's demo adds "DE Company": not the admin's
+        if self.admin.company_ids != company:
+            self.admin.write(
+                {"company_id": company.id, "company_ids": [Command.set(company.ids)]}
+            )
         domain = env["mail.alias.domain"].search(
             [("name", "=", "lindenhof-service.example.com")], limit=1
         ) or env["mail.alias.domain"].create(
@@ -433,8 +438,8 @@ class Story:
         ).write({"tz": "Europe/Berlin"})
 
     def setup_products(self):
-        # prices in euro: the company's accounting currency is Odoo's demo
-        # one (its journal items exist), its quotations are in EUR
+        # prices in euro, as listed (also on a database whose books were
+        # opened in Odoo's demo dollar before the company was German)
         euro = self.env.ref("base.EUR")
         if not euro.active:
             euro.active = True

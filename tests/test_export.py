@@ -196,3 +196,73 @@ class TestExportRpcAndPortal(HttpCase, ExportCase):
         response = self.url_open("/my/messages/export", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSelfService(HttpCase, ExportCase):
+    """The customer's machine-readable copy (Art. 20 GDPR) and the page that
+    says what is stored: their own customer's published messages only,
+    whatever the request asks for."""
+
+    def json_file(self, url="/my/messages/export.json"):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.headers["Content-Type"], "application/json; charset=utf-8"
+        )
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        return response.json()
+
+    def texts(self, data):
+        return [
+            message["text"]
+            for reference in data["references"]
+            for message in reference["messages"]
+        ]
+
+    def test_the_json_copy_holds_what_the_pdf_holds(self):
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages").text
+        self.assertIn('href="/my/messages/export.json"', page)
+        data = self.json_file()
+        self.assertEqual(data["customer"]["id"], self.customer.id)
+        self.assertEqual(self.texts(data), ["Die Lieferung kommt am Montag."])
+        self.assertEqual(data["counts"]["internal"], 0)
+        (message,) = data["references"][0]["messages"]
+        self.assertEqual(message["visibility"], "customer")
+        self.assertTrue(message["published"])
+        # the same as the PDF's data
+        self.assertEqual(
+            self.texts(data), self.texts(self.contact.sudo()._dialog_portal_file())
+        )
+
+    def test_another_customers_copy_cannot_be_asked_for(self):
+        self.authenticate("olga.portal", "olga.portal")
+        for url in (
+            "/my/messages/export.json",
+            f"/my/messages/export.json?partner_id={self.customer.id}",
+            f"/my/messages/export.json?customer_id={self.customer.id}&id=1",
+        ):
+            with self.subTest(url=url):
+                data = self.json_file(url)
+                self.assertEqual(data["customer"]["id"], self.other_customer.id)
+                self.assertEqual(self.texts(data), ["Nachricht der Fremdfirma"])
+
+    def test_no_copy_without_login_and_no_post(self):
+        response = self.url_open("/my/messages/export.json", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.authenticate("karl.portal", "karl.portal")
+        response = self.url_open("/my/messages/export.json", data={"x": "1"})
+        self.assertEqual(response.status_code, 405)
+
+    def test_the_privacy_page_says_what_is_stored_and_whom_to_ask(self):
+        self.env.company.email = "datenschutz@firma.example.com"
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages").text
+        self.assertIn('href="/my/messages/privacy"', page)
+        response = self.url_open("/my/messages/privacy")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("What we store about our communication with you", response.text)
+        self.assertIn("mailto:datenschutz@firma.example.com", response.text)
+        self.assertIn('href="/my/messages/export.json"', response.text)

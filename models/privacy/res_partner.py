@@ -45,6 +45,19 @@ class ResPartner(models.Model):
         customer = self.commercial_partner_id
         return customer._dialog_export_values(*customer._dialog_file_messages())
 
+    def _dialog_portal_file(self):
+        """The file a portal visitor (this partner) downloads, as data (Art.
+        15 and 20 GDPR): the messages published for them, exactly those the
+        portal shows; nothing internal, nothing of
+        another customer, whatever the request says (it takes no id)."""
+        self.ensure_one()
+        Message = self.env["mail.message"].sudo()
+        messages = Message.search(Message._dialog_portal_domain(self))
+        customer = self.commercial_partner_id
+        # in the customer's language, as the file's PDF
+        customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
+        return customer._dialog_export_values(messages)
+
     def _dialog_file_messages(self):
         """This customer's file as the current user may read it: mail's
         rules and those of the documents, multi-company rules included (a
