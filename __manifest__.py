@@ -36,6 +36,9 @@
             "customer_dialog/static/src/block/*",
             "customer_dialog/static/src/overview/*",
         ],
+        "web.assets_frontend": [
+            "customer_dialog/static/src/portal/*",
+        ],
         "web.report_assets_common": [
             "customer_dialog/static/src/report/letter.scss",
         ],

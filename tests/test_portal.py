@@ -225,6 +225,19 @@ class TestPortalAccess(PortalCase):
             self.url_open("/my/messages?filterby=bogus&sortby=bogus").status_code, 200
         )
 
+    def test_columns_stay_aligned_whatever_is_empty(self):
+        """A row without a topic or an author keeps its five cells."""
+        self.published.sudo().write({"dialog_topic_id": False, "author_id": False})
+        self.on_order.sudo().dialog_topic_id = self.topic_contract
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages").text
+        rows = re.findall(
+            r'<tr class="o_customer_dialog_portal_row">(.*?)</tr>', page, re.S
+        )
+        self.assertGreaterEqual(len(rows), 2)
+        for row in rows:
+            self.assertEqual(row.count("<td"), 5)
+
 
 class TestPortalReply(PortalCase):
     def _replies(self):

@@ -46,6 +46,7 @@ class TestPortalTour(HttpCase, DialogCase):
         self.assertIn("ich melde mich morgen", reply.body)
         self.assertEqual(reply.author_id, self.contact)
         self.assertEqual(reply.dialog_channel, "portal")
+        self.assertEqual(reply.attachment_ids.mapped("name"), ["zaehler.txt"])
 
 
 @tagged("post_install", "-at_install", "is_tour")
@@ -61,6 +62,29 @@ class TestExportTour(HttpCase, DialogCase):
                 "customer_dialog_export_tour",
                 login="dialog_manager",
             )
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestLetterTour(HttpCase, DialogCase):
+    def test_clerk_prints_a_letter_without_wkhtmltopdf(self):
+        self.customer_no_email.write(
+            {"street": "Am Markt 1", "zip": "50667", "city": "Köln"}
+        )
+        message = self.post(
+            self.customer_no_email,
+            "<p>Ihr Zählerstand ist eingegangen.</p>",
+            visibility="customer",
+            user=self.user_manager,
+        )
+        Report = type(self.env["ir.actions.report"])
+        with patch.object(Report, "get_wkhtmltopdf_state", return_value="install"):
+            self.start_tour(
+                f"/odoo/action-customer_dialog.mail_message_dialog_action/{message.id}",
+                "customer_dialog_letter_tour",
+                login="dialog_manager",
+            )
+        self.assertEqual(message.dialog_letter_printed_by, self.user_manager)
+        self.assertEqual(message.dialog_delivery_code, "no_email")
 
 
 @tagged("post_install", "-at_install", "is_tour")

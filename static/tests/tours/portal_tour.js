@@ -17,6 +17,21 @@ registry.category("web_tour.tours").add("customer_dialog_portal_tour", {
             trigger: ".o_customer_dialog_body:contains('Ihr neuer Vertrag liegt bei')",
         },
         {
+            content: "Choose a file with the portal's own button",
+            trigger: ".o_customer_dialog_files_chosen",
+            run() {
+                const input = document.querySelector(".o_customer_dialog_files");
+                const files = new DataTransfer();
+                files.items.add(new File(["Zählerstand 4711"], "zaehler.txt", { type: "text/plain" }));
+                input.files = files.files;
+                input.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            content: "The chosen file is named",
+            trigger: ".o_customer_dialog_files_chosen:contains('zaehler.txt')",
+        },
+        {
             content: "Write a reply",
             trigger: ".o_customer_dialog_reply_form textarea[name='body']",
             run: "edit Vielen Dank, ich melde mich morgen.",
