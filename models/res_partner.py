@@ -127,6 +127,12 @@ class ResPartner(models.Model):
             )
         return {row[0] for row in self.env.execute_query(query)}
 
+    def _dialog_can_log_in(self):
+        """Whether this partner has an active login (portal or employee): the
+        link of a notice opens for them."""
+        self.ensure_one()
+        return bool(self.sudo().user_ids)
+
     def _dialog_has_portal_access(self):
         """Whether this partner's customer has portal access, read now (the
         computed field may be cached from before a user was created)."""

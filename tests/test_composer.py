@@ -234,3 +234,59 @@ class TestPreviewTense(DialogCase):
             message = self.post(self.customer_no_portal, "Hallo", visibility="customer")
         self.assertIn("emailed to", message.dialog_delivery_info)
         self.assertNotIn("will be", message.dialog_delivery_info)
+
+
+class TestNoticeWithoutLogin(DialogCase):
+    """A notice links to the portal: the composer tells when its recipient
+    cannot log in, and invites them with Odoo's portal wizard."""
+
+    def setUp(self):
+        super().setUp()
+        # a colleague of the portal user, without a login of their own
+        self.colleague = self.env["res.partner"].create(
+            {
+                "name": "Nora Nologin",
+                "parent_id": self.customer.id,
+                "email": "nora@kundenfirma.example.com",
+            }
+        )
+
+    def form(self, user, contact):
+        Composer = self.env["customer_dialog.composer"].with_user(user)
+        form = Form(
+            Composer.with_context(
+                default_partner_id=self.customer.id, default_contact_id=contact.id
+            )
+        )
+        form.visibility = "customer"
+        form.send_content = False
+        form.body = "<p>Ihre Unterlagen liegen im Portal.</p>"
+        return form
+
+    def test_the_composer_warns_before_saving(self):
+        form = self.form(self.user_employee, self.colleague)
+        self.assertIn("Notice without content", form.delivery_preview)
+        self.assertTrue(form.recipient_cannot_log_in)
+        form.send_content = True
+        self.assertFalse(form.recipient_cannot_log_in, "the content needs no login")
+        # the portal user can log in
+        self.assertFalse(
+            self.form(self.user_employee, self.contact).recipient_cannot_log_in
+        )
+
+    def test_invitation_with_odoos_portal_wizard_then_back(self):
+        composer = self.form(self.user_manager, self.colleague).save()
+        with self.mock_mail_gateway():
+            action = composer.action_invite_recipient()
+        self.assertEqual(action["res_model"], "customer_dialog.composer")
+        self.assertEqual(action["res_id"], composer.id)
+        self.assertTrue(self.colleague.user_ids.filtered("share"))
+        self.assertTrue(self.sent_emails_to("nora@kundenfirma.example.com"))
+        composer.invalidate_recordset()
+        self.assertFalse(composer.recipient_cannot_log_in)
+
+    def test_only_who_may_grant_portal_access_invites(self):
+        composer = self.form(self.user_employee, self.colleague).save()
+        with self.assertRaises(AccessError):
+            composer.action_invite_recipient()
+        self.assertFalse(self.colleague.user_ids)

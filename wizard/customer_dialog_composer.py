@@ -80,6 +80,11 @@ class CustomerDialogComposer(models.TransientModel):
         string="Delivery", compute="_compute_delivery_preview"
     )
     delivery_downgraded = fields.Boolean(compute="_compute_delivery_preview")
+    recipient_cannot_log_in = fields.Boolean(
+        compute="_compute_delivery_preview",
+        help="A notice would go to a contact without a portal login: its link "
+        "ends at a login they cannot pass.",
+    )
     letter_preview = fields.Char(
         string="Email",
         compute="_compute_letter_preview",
@@ -165,6 +170,9 @@ class CustomerDialogComposer(models.TransientModel):
             decision = decide(composer.visibility, recipient, composer.send_content)
             composer.delivery_preview = decision["info"] if recipient else False
             composer.delivery_downgraded = decision["visibility"] != composer.visibility
+            composer.recipient_cannot_log_in = (
+                decision["code"] == "notice" and not recipient._dialog_can_log_in()
+            )
 
     @api.depends("visibility", "recipient_id", "body", "delivery_preview")
     def _compute_letter_preview(self):
@@ -205,6 +213,25 @@ class CustomerDialogComposer(models.TransientModel):
         )[record.id]
         self.subject = rendered.get("subject") or self.subject
         self.body = rendered.get("body_html") or self.body
+
+    def action_invite_recipient(self):
+        """Odoo's portal invitation for the recipient of a notice who has no
+        login (portal.wizard: its rights, its email), then back to this
+        composer as it was."""
+        self.ensure_one()
+        recipient = self.recipient_id
+        wizard = (
+            self.env["portal.wizard"]
+            .with_context(active_ids=recipient.ids, active_model="res.partner")
+            .create({})
+        )
+        wizard.user_ids.filtered(
+            lambda line: line.partner_id == recipient
+        ).action_grant_access()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_dialog.customer_dialog_composer_action"
+        )
+        return {**action, "res_id": self.id, "views": [(False, "form")]}
 
     def action_post(self):
         self.ensure_one()
