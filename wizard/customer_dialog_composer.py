@@ -34,6 +34,7 @@ class CustomerDialogComposer(models.TransientModel):
         help="Receives the message instead of the customer's main address.",
     )
     recipient_id = fields.Many2one("res.partner", compute="_compute_recipient_id")
+    recipient_name = fields.Char(related="recipient_id.name")
     partner_blocked = fields.Boolean(related="partner_id.dialog_blocked")
     partner_block_reason = fields.Text(related="partner_id.dialog_block_reason")
     topic_id = fields.Many2one("customer_dialog.topic")
