@@ -133,6 +133,20 @@ class ResPartner(models.Model):
         self.ensure_one()
         return bool(self.sudo().user_ids)
 
+    def _dialog_invite_to_portal(self):
+        """Odoo's portal invitation for this partner (portal.wizard: its
+        access rights, its email), as the composer and the release dialog
+        offer it for a notice that would not open."""
+        self.ensure_one()
+        wizard = (
+            self.env["portal.wizard"]
+            .with_context(active_ids=self.ids, active_model="res.partner")
+            .create({})
+        )
+        wizard.user_ids.filtered(
+            lambda line: line.partner_id == self
+        ).action_grant_access()
+
     def _dialog_has_portal_access(self):
         """Whether this partner's customer has portal access, read now (the
         computed field may be cached from before a user was created)."""

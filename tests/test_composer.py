@@ -290,3 +290,23 @@ class TestNoticeWithoutLogin(DialogCase):
         with self.assertRaises(AccessError):
             composer.action_invite_recipient()
         self.assertFalse(self.colleague.user_ids)
+
+    def test_the_release_dialog_warns_and_invites_too(self):
+        message = self.post(
+            self.customer,
+            "<p>Ihre Unterlagen.</p>",
+            contact_id=self.colleague.id,
+            user=self.user_manager,
+        )
+        Wizard = self.env["customer_dialog.release.wizard"].with_user(self.user_manager)
+        form = Form(Wizard.with_context(default_message_id=message.id))
+        form.send_content = False
+        self.assertTrue(form.recipient_cannot_log_in)
+        self.assertEqual(form.recipient_name, "Nora Nologin")
+        wizard = form.save()
+        with self.mock_mail_gateway():
+            action = wizard.action_invite_recipient()
+        self.assertEqual(action["res_id"], wizard.id)
+        self.assertTrue(self.colleague.user_ids)
+        wizard.invalidate_recordset()
+        self.assertFalse(wizard.recipient_cannot_log_in)

@@ -220,15 +220,7 @@ class CustomerDialogComposer(models.TransientModel):
         login (portal.wizard: its rights, its email), then back to this
         composer as it was."""
         self.ensure_one()
-        recipient = self.recipient_id
-        wizard = (
-            self.env["portal.wizard"]
-            .with_context(active_ids=recipient.ids, active_model="res.partner")
-            .create({})
-        )
-        wizard.user_ids.filtered(
-            lambda line: line.partner_id == recipient
-        ).action_grant_access()
+        self.recipient_id._dialog_invite_to_portal()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "customer_dialog.customer_dialog_composer_action"
         )

@@ -26,6 +26,8 @@ class CustomerDialogReleaseWizard(models.TransientModel):
         string="Delivery", compute="_compute_delivery_preview"
     )
     refused = fields.Boolean(compute="_compute_delivery_preview")
+    recipient_cannot_log_in = fields.Boolean(compute="_compute_delivery_preview")
+    recipient_name = fields.Char(related="recipient_id.name")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -51,6 +53,9 @@ class CustomerDialogReleaseWizard(models.TransientModel):
                 "customer", recipient, wizard.send_content
             )
             wizard.refused = decision["visibility"] != "customer"
+            wizard.recipient_cannot_log_in = (
+                decision["code"] == "notice" and not recipient._dialog_can_log_in()
+            )
             wizard.show_send_content = bool(
                 not wizard.refused and recipient.dialog_portal_access
             )
@@ -81,4 +86,18 @@ class CustomerDialogReleaseWizard(models.TransientModel):
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
+        }
+
+    def action_invite_recipient(self):
+        """The portal invitation of the composer, then back to this dialog."""
+        self.ensure_one()
+        self.recipient_id._dialog_invite_to_portal()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Release for the customer"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
         }
