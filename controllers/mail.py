@@ -1,7 +1,12 @@
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.addons.portal.controllers.mail import PortalChatter
+from odoo.addons.portal.controllers.thread import ThreadController
+from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..tools.dialog_constants import DialogCustomerChatter
 from ..tools.dialog_input import is_request_id
 
 
@@ -40,3 +45,47 @@ class DialogPortalChatter(PortalChatter):
             _hash=_hash,
             pid=pid,
         )
+
+    @http.route()
+    def portal_message_fetch(
+        self, thread_model, thread_id, limit=10, after=None, before=None, **kw
+    ):
+        """A document's portal chatter also lists the dialog messages
+        published for the visitor (portal only lists comments; the share
+        users' rule still decides what anyone sees)."""
+        request.update_context(**DialogCustomerChatter().context())
+        return super().portal_message_fetch(
+            thread_model, thread_id, limit=limit, after=after, before=before, **kw
+        )
+
+
+class DialogThreadController(ThreadController):
+    @http.route()
+    def mail_message_post(self, thread_model, thread_id, post_data, context=None, **kw):
+        """A customer's post in a document's portal chatter is an incoming
+        dialog message of that document (mail.thread.message_post); where
+        Odoo finds no access, the customer is told why instead of a bare
+        404."""
+        if request.env.user._is_internal():
+            return super().mail_message_post(
+                thread_model, thread_id, post_data, context=context, **kw
+            )
+        request.update_context(**DialogCustomerChatter().context())
+        # (the caller's context cannot take the marker away)
+        context = {
+            key: value
+            for key, value in (context or {}).items()
+            if key != DialogCustomerChatter.key
+        }
+        try:
+            return super().mail_message_post(
+                thread_model, thread_id, post_data, context=context, **kw
+            )
+        except NotFound as error:
+            raise UserError(
+                request.env._(
+                    "Your message could not be posted here: please open the "
+                    "document from your customer portal, or from the link in "
+                    "our email, and write again."
+                )
+            ) from error

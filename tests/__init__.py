@@ -18,6 +18,7 @@ from . import test_overview_access
 from . import test_partner
 from . import test_performance
 from . import test_portal
+from . import test_portal_chatter
 from . import test_privacy
 from . import test_privacy_everywhere
 from . import test_reliability

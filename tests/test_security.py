@@ -80,6 +80,7 @@ class TestContextMarkers(DialogCase):
                 "customer_dialog_cached_rendering",
                 "customer_dialog_gateway",
                 "customer_dialog_delivery",
+                "customer_dialog_portal_chatter",
             },
         )
         su_env = self.env(su=True)

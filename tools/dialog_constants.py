@@ -78,6 +78,15 @@ class DialogGateway(ContextMarker):
         self.answered = answered
 
 
+class DialogCustomerChatter(ContextMarker):
+    """A customer (or a token holder) uses a document's portal chatter: its
+    list shows the dialog messages published for them, and their post is
+    filed as an incoming dialog message."""
+
+    __slots__ = ()
+    key = "customer_dialog_portal_chatter"
+
+
 class DialogDelivery(ContextMarker):
     """The email that delivers a dialog message is being sent (by dialog_post
     or the resend dialog): the dialog message's id and whether the email is

@@ -38,6 +38,23 @@ def check_text(env, value, label):
     return value
 
 
+# What a customer writes in one post (portal reply or chatter), as stored:
+# some forty pages; a larger post is refused, not stored and mailed.
+POST_MAX_CHARS = 100_000
+
+
+def check_post_length(env, body):
+    """A customer's post that is not too long to file and to notify."""
+    if len(body or "") > POST_MAX_CHARS:
+        raise ValidationError(
+            env._(
+                "Your message is too long: at most %(max)s characters.",
+                max=POST_MAX_CHARS,
+            )
+        )
+    return body
+
+
 def printable(value):
     """``value`` with what no page or database can hold taken out, to show
     a refused input back to its author."""

@@ -7,7 +7,8 @@ from odoo import api, fields, models
 from odoo.tools import formataddr
 from odoo.tools.mail import unfold_references
 
-from ...tools.dialog_constants import DialogGateway, DialogPost
+from ...tools.dialog_constants import DialogCustomerChatter, DialogGateway, DialogPost
+from ...tools.dialog_input import check_post_length
 
 
 class MailThread(models.AbstractModel):
@@ -170,25 +171,28 @@ class MailThread(models.AbstractModel):
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
-        """An email from a customer routed here by the real mail gateway is
-        filed as an incoming message of that customer *before* Odoo notifies
-        anyone (see _notify_get_recipients: employees who follow the
-        document are told, share users never); its files become the
-        message's own, and an answer to a delivery joins its conversation
-        with a to-do for its responsible, exactly once."""
+        """What a customer sends to a document is filed as an incoming message
+        of that customer *before* Odoo notifies anyone (see
+        _notify_get_recipients: employees who follow the document are told,
+        share users never): an email routed here by the real mail gateway,
+        and a post in the document's portal chatter. Its files become the
+        message's own, and it leaves a to-do for whoever answers for it,
+        exactly once."""
         gateway = DialogGateway.of(self.env)
-        values = (
-            self._dialog_incoming_email_values(kwargs, gateway)
-            if gateway and kwargs.get("message_type") == "email"
-            else None
-        )
+        message_type = kwargs.get("message_type")
+        values = None
+        if gateway and message_type == "email":
+            values = self._dialog_incoming_email_values(kwargs, gateway)
+        elif DialogCustomerChatter.of(self.env) and message_type == "comment":
+            values = self._dialog_portal_chatter_values(kwargs)
         if not values:
             return super().message_post(**kwargs)
+        responsible = values.pop("responsible", None)
         message = super(
             MailThread, self.with_context(**DialogPost().context())
-        ).message_post(**kwargs, **values)
+        ).message_post(**{**kwargs, **values})
         message = message.with_env(self.env)
-        # Odoo files an email's attachments on the document, where its token
+        # Odoo files a post's attachments on the document, where its token
         # holders would list them: they are the message's, as for dialog_post
         message.sudo().attachment_ids.filtered(
             lambda a: a.res_model == self._name and a.res_id == self.id
@@ -197,13 +201,63 @@ class MailThread(models.AbstractModel):
         if values.get("dialog_reply_to_id"):
             # who answers for the conversation (not for the customer's email)
             responsible = message.sudo().dialog_reply_to_id._dialog_responsible()
-            if responsible:
-                self.with_context(
-                    mail_activity_quick_update=True
-                )._dialog_schedule_follow_up(
-                    message, message.sudo().dialog_partner_id, responsible
-                )
+        if responsible:
+            self.with_context(
+                mail_activity_quick_update=True
+            )._dialog_schedule_follow_up(
+                message, message.sudo().dialog_partner_id, responsible
+            )
         return message
+
+    def _dialog_portal_chatter_values(self, post_values):
+        """The dialog values of a customer's post in the portal chatter of
+        this document (of their own customer, on a kind of document that
+        holds dialog messages), else None: a new incoming portal message,
+        told to whoever answers for the document (its salesperson, else the
+        customer's), with a to-do for them."""
+        if len(self) != 1:
+            return None
+        Partner = self.env["res.partner"].sudo()
+        author = (
+            Partner.browse(post_values["author_id"])
+            if post_values.get("author_id")
+            else self.env.user.partner_id.sudo()
+        )
+        if (
+            not author.exists()
+            or not author.partner_share
+            or author.user_ids._is_public()
+        ):
+            return None
+        if self._name not in self.env["mail.message"]._dialog_models():
+            return None
+        check_post_length(self.env, post_values.get("body"))
+        customer = author.commercial_partner_id
+        if self._dialog_get_customer(raise_if_missing=False) != customer:
+            return None
+        salesperson = (
+            self.user_id if "user_id" in self._fields else self.env["res.users"]
+        )
+        responsible = (salesperson.sudo() | customer.user_id).filtered(
+            lambda user: user.active and user._is_internal()
+        )[:1]
+        # the staff get it from the company's address, not the customer's
+        # domain (which real mail servers refuse as spoofed: SPF, DMARC)
+        address = self._dialog_company_address(
+            self.company_id
+            if "company_id" in self._fields and self.company_id
+            else self.env.company
+        )
+        return {
+            **self._dialog_incoming_values(author, "portal_reply", None),
+            "author_id": author.id,
+            **({"email_from": formataddr((author.name, address))} if address else {}),
+            "partner_ids": responsible.partner_id.ids,
+            "dialog_user_id": responsible.id,
+            "dialog_follow_up_date": bool(responsible)
+            and fields.Date.context_today(self),
+            "responsible": responsible,
+        }
 
     def _dialog_incoming_email_values(self, post_values, gateway):
         """The dialog values of an email from a customer's contact to this

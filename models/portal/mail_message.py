@@ -4,9 +4,13 @@ and as the SQL the checks of messages in no cache need
 (``_dialog_hidden_from_share_user``); Odoo's own markers kept in line with
 it; and the portal's queries."""
 
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from ...tools.dialog_constants import DialogCustomerChatter
 
 # A conversation in the portal list (_dialog_portal_domain without answers),
 # as the condition of partial indexes.
@@ -153,6 +157,60 @@ class MailMessage(models.Model):
         ):
             return self.browse()
         return message
+
+    # ------------------------------------------------------------------
+    # A document's portal chatter: its dialog messages too
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _message_fetch(
+        self, domain, search_term=None, before=None, after=None, around=None, limit=30
+    ):
+        """Portal's chatter lists comments only (subtype "Discussions"): in a
+        document's portal chatter, the customer messages too. What a visitor
+        sees is still what the share users' rule lets them (published for
+        their own customer)."""
+        if DialogCustomerChatter.of(self.env):
+            data = self.env["ir.model.data"]
+            comment = data._xmlid_to_res_id("mail.mt_comment")
+            subtypes = [
+                comment,
+                data._xmlid_to_res_id("customer_dialog.mt_dialog_customer"),
+            ]
+            domain = [
+                ("subtype_id", "in", subtypes)
+                if isinstance(leaf, list | tuple)
+                and tuple(leaf) == ("subtype_id", "=", comment)
+                else leaf
+                for leaf in domain
+            ]
+        return super()._message_fetch(
+            domain,
+            search_term=search_term,
+            before=before,
+            after=after,
+            around=around,
+            limit=limit,
+        )
+
+    def _portal_message_format(self, properties_names, options=None):
+        """A dialog message in a document's portal chatter shows its subject
+        and leads to its conversation on /my/messages."""
+        vals_list = super()._portal_message_format(properties_names, options=options)
+        # (the messages passed the share users' rule before being formatted)
+        for message, values in zip(self.sudo(), vals_list, strict=True):
+            if not (message.dialog_visibility and "body" in values):
+                continue
+            subject = message.subject and Markup("<p><strong>%s</strong></p>") % (
+                message.subject
+            )
+            conversation = message.dialog_reply_to_id or message
+            link = Markup(
+                '<p class="o_customer_dialog_portal_link small">'
+                '<a href="/my/messages/%s">%s</a></p>'
+            ) % (conversation.id, self.env._("Open the conversation in your messages"))
+            values["body"] = (subject or Markup()) + Markup(values["body"] or "") + link
+        return vals_list
 
     # ------------------------------------------------------------------
     # Odoo's own markers (is_internal, subtype) in line with the rule

@@ -1,0 +1,182 @@
+"""A document's portal chatter and the customer file: the order's page lists
+the dialog messages published for its customer (each leading to its
+conversation on /my/messages), and a customer's post there is an incoming
+dialog message with a to-do, exactly as a reply on /my/messages. Tested as
+the customer, another customer, a token holder without login and a forged
+request."""
+
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DialogCase, needs_sale
+
+
+@tagged("post_install", "-at_install")
+@needs_sale
+class TestPortalChatter(HttpCase, DialogCase):
+    def setUp(self):
+        super().setUp()
+        self.order.user_id = self.user_employee
+        with self.mock_mail_gateway():
+            self.published = self.post(
+                self.order,
+                "Die Lieferung kommt am Montag.",
+                visibility="customer",
+                subject="Liefertermin",
+            )
+            self.internal = self.post(self.order, "Kunde zahlt spät.", subject="Intern")
+        self.other_order = self.env["sale.order"].create(
+            {"partner_id": self.other_contact.id}
+        )
+
+    def fetch(self, order, **kw):
+        return self.make_jsonrpc_request(
+            "/mail/chatter_fetch",
+            {"thread_model": "sale.order", "thread_id": order.id, **kw},
+        )
+
+    def bodies(self, result):
+        return " ".join(m["body"] for m in result["data"]["mail.message"])
+
+    def refusal(self, order, body, **kw):
+        """The error message of a refused post (a JSON-RPC error, never a
+        traceback page)."""
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "thread_model": "sale.order",
+                "thread_id": order.id,
+                "post_data": {"body": body, "message_type": "comment"},
+                **kw,
+            },
+        }
+        response = self.url_open(
+            "/mail/message/post",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("error", response.json(), response.text[:300])
+        return response.json()["error"]["data"]["message"]
+
+    def post_in_chatter(self, order, body, **kw):
+        return self.make_jsonrpc_request(
+            "/mail/message/post",
+            {
+                "thread_model": "sale.order",
+                "thread_id": order.id,
+                "post_data": {
+                    "body": body,
+                    "message_type": "comment",
+                    "subtype_xmlid": "mail.mt_comment",
+                },
+                **kw,
+            },
+        )
+
+    def test_the_orders_chatter_shows_its_published_dialog(self):
+        self.authenticate("karl.portal", "karl.portal")
+        for kw in ({}, {"token": self.order._portal_ensure_token()}):
+            with self.subTest(**kw):
+                bodies = self.bodies(self.fetch(self.order, **kw))
+                self.assertIn("Die Lieferung kommt am Montag.", bodies)
+                self.assertIn("Liefertermin", bodies)
+                self.assertIn(f'href="/my/messages/{self.published.id}"', bodies)
+                self.assertNotIn("Kunde zahlt spät.", bodies)
+
+    def test_nothing_of_another_customer_with_or_without_token(self):
+        self.authenticate("olga.portal", "olga.portal")
+        self.assertNotIn("Die Lieferung", self.bodies(self.fetch(self.order)))
+        bodies = self.bodies(
+            self.fetch(self.order, token=self.order._portal_ensure_token())
+        )
+        self.assertNotIn("Die Lieferung", bodies)
+        self.assertNotIn("Kunde zahlt", bodies)
+        # a token holder without login
+        self.authenticate(None, None)
+        bodies = self.bodies(self.fetch(self.order, token=self.order.access_token))
+        self.assertNotIn("Die Lieferung", bodies)
+        self.assertNotIn("Kunde zahlt", bodies)
+
+    def test_a_customers_post_is_an_incoming_dialog_message_with_a_todo(self):
+        self.authenticate("karl.portal", "karl.portal")
+        with self.mock_mail_gateway():
+            self.post_in_chatter(
+                self.order,
+                "Bitte liefern Sie erst am Dienstag.",
+                token=self.order._portal_ensure_token(),
+            )
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "=", self.order.id),
+                ("body", "ilike", "erst am Dienstag"),
+            ]
+        )
+        self.assertEqual(message.dialog_partner_id, self.customer)
+        self.assertEqual(message.dialog_contact_id, self.contact)
+        self.assertEqual(message.dialog_direction, "incoming")
+        self.assertEqual(message.dialog_channel, "portal")
+        self.assertEqual(message.dialog_delivery_code, "portal_reply")
+        self.assertTrue(message.dialog_published)
+        self.assertEqual(message.dialog_user_id, self.user_employee)
+        self.assertTrue(message.dialog_activity_id)
+        self.assertEqual(message.dialog_activity_id.user_id, self.user_employee)
+        # it is in the customer file and on /my/messages
+        self.assertIn(
+            message,
+            self.env["mail.message"].search(
+                self.env["mail.message"]._dialog_portal_domain(self.contact)
+            ),
+        )
+        page = self.url_open(f"/my/messages/{message.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("erst am Dienstag", page.text)
+        # the customer is not emailed their own post; the salesperson is told
+        self.assertFalse(self.sent_emails_to(self.contact.email))
+
+    def test_a_token_holder_without_login_posts_as_the_customer(self):
+        self.authenticate(None, None)
+        self.post_in_chatter(
+            self.order,
+            "Ohne Anmeldung geschrieben.",
+            token=self.order._portal_ensure_token(),
+        )
+        message = self.env["mail.message"].search([("body", "ilike", "Ohne Anmeldung")])
+        self.assertEqual(message.dialog_partner_id, self.customer)
+        self.assertEqual(message.author_id, self.contact)
+        self.assertEqual(message.dialog_direction, "incoming")
+
+    def test_a_forged_thread_is_refused_with_a_sentence(self):
+        self.authenticate("karl.portal", "karl.portal")
+        for thread_id in (self.other_order.id, 10**9):
+            with self.subTest(thread_id=thread_id):
+                message = self.refusal(
+                    self.other_order.browse(thread_id), "Eingeschmuggelt"
+                )
+                self.assertIn("could not be posted here", message)
+        self.assertFalse(
+            self.env["mail.message"].search_count(
+                [("body", "ilike", "Eingeschmuggelt")]
+            )
+        )
+
+    def test_ten_megabytes_of_text_are_refused(self):
+        self.authenticate("karl.portal", "karl.portal")
+        message = self.refusal(
+            self.order,
+            "x" * (10 * 1024 * 1024),
+            token=self.order._portal_ensure_token(),
+        )
+        self.assertIn("too long", message)
+        self.assertFalse(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "=", self.order.id),
+                    ("dialog_direction", "=", "incoming"),
+                ]
+            )
+        )
