@@ -291,6 +291,32 @@ class TestNoticeWithoutLogin(DialogCase):
             composer.action_invite_recipient()
         self.assertFalse(self.colleague.user_ids)
 
+    def test_the_message_says_so_whatever_the_way_in(self):
+        """dialog_post over RPC: the stored decision tells the clerk too."""
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                "<p>Ihre Unterlagen.</p>",
+                visibility="customer",
+                send_content=False,
+                contact_id=self.colleague.id,
+            )
+        self.assertEqual(message.dialog_delivery_code, "notice")
+        info = message.with_user(self.user_employee).dialog_delivery_info
+        self.assertIn("Nora Nologin has no portal login yet", info)
+        self.env["res.users"].with_context(no_reset_password=True).create(
+            {
+                "login": "nora",
+                "partner_id": self.colleague.id,
+                "groups_id": [(6, 0, self.env.ref("base.group_portal").ids)],
+            }
+        )
+        message.invalidate_recordset()
+        self.assertNotIn(
+            "no portal login",
+            message.with_user(self.user_employee).dialog_delivery_info,
+        )
+
     def test_the_release_dialog_warns_and_invites_too(self):
         message = self.post(
             self.customer,

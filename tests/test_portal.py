@@ -225,6 +225,19 @@ class TestPortalAccess(PortalCase):
             self.url_open("/my/messages?filterby=bogus&sortby=bogus").status_code, 200
         )
 
+    def test_an_empty_search_says_so_in_the_portals_style(self):
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages?search=gibtesnicht").text
+        self.assertIn("No message matches your search or filter.", page)
+        self.assertIn('class="alert alert-warning o_customer_dialog_no_match"', page)
+        self.assertNotIn("There are currently no messages for you.", page)
+        self.authenticate("olga.portal", "olga.portal")
+        self.env["mail.message"].search(
+            [("dialog_partner_id", "=", self.other_customer.id)]
+        ).sudo().write({"dialog_published": False})
+        page = self.url_open("/my/messages").text
+        self.assertIn("There are currently no messages for you.", page)
+
     def test_columns_stay_aligned_whatever_is_empty(self):
         """A row without a topic or an author keeps its five cells."""
         self.published.sudo().write({"dialog_topic_id": False, "author_id": False})

@@ -137,6 +137,18 @@ class TestPortalChatter(HttpCase, DialogCase):
         # the customer is not emailed their own post; the salesperson is told
         self.assertFalse(self.sent_emails_to(self.contact.email))
 
+    def test_the_customer_writes_without_the_documents_token(self):
+        """Odoo asks write access on the order: its own customer, logged in,
+        may still write there, as a dialog message."""
+        self.authenticate("karl.portal", "karl.portal")
+        self.post_in_chatter(self.order, "Ohne Token geschrieben.")
+        message = self.env["mail.message"].search([("body", "ilike", "Ohne Token")])
+        self.assertEqual(message.dialog_partner_id, self.customer)
+        self.assertEqual(message.dialog_direction, "incoming")
+        # not a way to change the order, nor to write on another kind of
+        # document (no dialog message is filed on it)
+        self.assertFalse(self.order.with_user(self.user_portal).has_access("write"))
+
     def test_a_token_holder_without_login_posts_as_the_customer(self):
         self.authenticate(None, None)
         self.post_in_chatter(

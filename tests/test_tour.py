@@ -50,6 +50,31 @@ class TestPortalTour(HttpCase, DialogCase):
 
 
 @tagged("post_install", "-at_install", "is_tour")
+@needs_sale
+class TestPortalChatterTour(HttpCase, DialogCase):
+    def test_customer_reads_and_writes_in_the_orders_chatter(self):
+        self.order.user_id = self.user_employee
+        with self.mock_mail_gateway():
+            self.post(
+                self.order,
+                "Die Lieferung kommt am Montag.",
+                visibility="customer",
+                subject="Liefertermin",
+            )
+        self.start_tour(
+            f"/my/orders/{self.order.id}",
+            "customer_dialog_portal_chatter_tour",
+            login="karl.portal",
+        )
+        post = self.env["mail.message"].search(
+            [("body", "ilike", "erst am Dienstag"), ("model", "=", "sale.order")]
+        )
+        self.assertEqual(post.dialog_direction, "incoming")
+        self.assertEqual(post.dialog_partner_id, self.customer)
+        self.assertEqual(post.dialog_activity_id.user_id, self.user_employee)
+
+
+@tagged("post_install", "-at_install", "is_tour")
 class TestExportTour(HttpCase, DialogCase):
     def test_manager_exports_customer_file(self):
         self.post(self.customer, "Vertrag für die Tour", subject="Tourvertrag")

@@ -53,6 +53,19 @@ class MailMessage(models.Model):
                     message.dialog_recipient_id,
                 )
             )
+            recipient = message.dialog_recipient_id
+            if (
+                message.dialog_delivery_code == "notice"
+                and recipient
+                and not recipient._dialog_can_log_in()
+            ):
+                # whatever the way in (composer, release, RPC): the clerk
+                # learns that the notice's link does not open for them
+                message.dialog_delivery_info += " " + self.env._(
+                    "%(name)s has no portal login yet: the link in the notice "
+                    "does not open for them (Grant portal access).",
+                    name=recipient.name,
+                )
 
     def _dialog_failure_reason(self):
         notifications = self.sudo().dialog_delivery_message_id.notification_ids

@@ -3,6 +3,7 @@
 
 from odoo import api, models
 
+from ...tools.dialog_constants import DialogCustomerChatter
 from ...tools.dialog_input import is_request_id
 
 
@@ -38,4 +39,27 @@ class MailThread(models.AbstractModel):
             kwargs["token"] = None
         if kwargs.get("pid") is not None and not is_request_id(kwargs["pid"]):
             kwargs["pid"] = kwargs["hash"] = None
-        return super()._get_thread_with_access(thread_id, mode, **kwargs)
+        thread = super()._get_thread_with_access(thread_id, mode, **kwargs)
+        if not thread and mode != "read" and DialogCustomerChatter.of(self.env):
+            thread = self._dialog_customer_thread(thread_id)
+        return thread
+
+    @api.model
+    def _dialog_customer_thread(self, thread_id):
+        """A logged-in customer may write in the portal chatter of a document
+        of their own customer that they may read (Odoo asks write access, so
+        its portal refused them without the document's token): what they
+        write there is filed as an incoming dialog message, never more."""
+        user = self.env.user
+        if user._is_internal() or user._is_public() or not is_request_id(thread_id):
+            return self.browse()
+        thread = self.browse(thread_id).exists()
+        if (
+            not thread
+            or not thread.has_access("read")
+            or self._name not in self.env["mail.message"]._dialog_models()
+            or thread._dialog_get_customer(raise_if_missing=False)
+            != user.partner_id.commercial_partner_id
+        ):
+            return self.browse()
+        return thread.sudo()
