@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("customer_dialog_portal_chatter_tour", {
         },
         {
             content: "The post is a conversation of the customer file",
-            trigger: ".o_customer_dialog_portal_row:contains('S0')",
+            trigger: ".o_customer_dialog_portal_row:contains('Bitte erst am Dienstag')",
         },
     ],
 });

@@ -8,6 +8,18 @@ registry.category("web_tour.tours").add("customer_dialog_portal_tour", {
             run: "click",
         },
         {
+            content: "Download the machine-readable copy of the customer file",
+            trigger: "a.o_customer_dialog_export_json",
+            async run() {
+                const response = await fetch(this.anchor.href);
+                const data = await response.json();
+                const texts = data.references.flatMap((ref) => ref.messages.map((m) => m.text));
+                if (!texts.some((text) => text.includes("Ihr neuer Vertrag liegt bei"))) {
+                    throw new Error(`The JSON copy lacks the message: ${JSON.stringify(texts)}`);
+                }
+            },
+        },
+        {
             content: "Open the message",
             trigger: ".o_customer_dialog_portal_row a:contains('Willkommen im Portal')",
             run: "click",
