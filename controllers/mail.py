@@ -1,4 +1,4 @@
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from odoo import http
 from odoo.addons.portal.controllers.mail import PortalChatter
@@ -52,34 +52,59 @@ class DialogPortalChatter(PortalChatter):
     ):
         """A document's portal chatter also lists the dialog messages
         published for the visitor (portal only lists comments; the share
-        users' rule still decides what anyone sees)."""
+        users' rule still decides what anyone sees). A thread that is no
+        record id is no thread (portal failed on it with a 500)."""
+        if not is_request_id(thread_id) or thread_model not in request.env:
+            raise NotFound()
         request.update_context(**DialogCustomerChatter().context())
         return super().portal_message_fetch(
-            thread_model, thread_id, limit=limit, after=after, before=before, **kw
+            thread_model, int(thread_id), limit=limit, after=after, before=before, **kw
         )
+
+
+# What a customer's post may carry of the caller's context: nothing that
+# reaches the records the post creates in sudo (its to-do, its follower).
+CUSTOMER_POST_CONTEXT = ("lang", "tz")
 
 
 class DialogThreadController(ThreadController):
     @http.route()
     def mail_message_post(self, thread_model, thread_id, post_data, context=None, **kw):
-        """A customer's post in a document's portal chatter is an incoming
-        dialog message of that document (mail.thread.message_post); where
-        Odoo finds no access, the customer is told why instead of a bare
-        404."""
-        if request.env.user._is_internal():
+        """A customer's post in a document's portal chatter is a comment,
+        filed as an incoming dialog message of that document where the
+        customer dialog is used (mail.thread.message_post): never another
+        kind of message, never with a subtype or context of the caller's
+        choosing. Where Odoo finds no access, the customer is told why
+        instead of a bare 404; a request of the wrong shape is a 400."""
+        if not request.env.user._is_internal() and (
+            not isinstance(thread_model, str) or thread_model not in request.env
+        ):
+            raise BadRequest()
+        if (
+            request.env.user._is_internal()
+            or thread_model not in request.env["mail.message"]._dialog_models()
+        ):
+            # (a discussion's guests, documents the dialog is not used on:
+            # Odoo's chatter as it is)
             return super().mail_message_post(
                 thread_model, thread_id, post_data, context=context, **kw
             )
-        request.update_context(**DialogCustomerChatter().context())
-        # (the caller's context cannot take the marker away)
+        if not isinstance(post_data, dict) or not is_request_id(thread_id):
+            raise BadRequest()
+        post_data = {
+            **{k: v for k, v in post_data.items() if k not in ("subtype_id",)},
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+        }
         context = {
             key: value
-            for key, value in (context or {}).items()
-            if key != DialogCustomerChatter.key
+            for key, value in (context if isinstance(context, dict) else {}).items()
+            if key in CUSTOMER_POST_CONTEXT
         }
+        request.update_context(**DialogCustomerChatter().context())
         try:
             return super().mail_message_post(
-                thread_model, thread_id, post_data, context=context, **kw
+                thread_model, int(thread_id), post_data, context=context, **kw
             )
         except NotFound as error:
             raise UserError(

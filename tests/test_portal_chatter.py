@@ -192,3 +192,112 @@ class TestPortalChatter(HttpCase, DialogCase):
                 ]
             )
         )
+
+    def raw_post(self, params):
+        """/mail/message/post as the browser (or an attacker) sends it."""
+        return self.url_open(
+            "/mail/message/post",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def test_a_customer_cannot_choose_kind_subtype_or_context(self):
+        """Whatever the request says, the post is a comment filed as the
+        system files it: its subtype, an active to-do, no new follower."""
+        self.customer.user_id = self.user_employee
+        self.authenticate("karl.portal", "karl.portal")
+        response = self.raw_post(
+            {
+                "thread_model": "res.partner",
+                "thread_id": self.customer.id,
+                "post_data": {
+                    "body": "Als Notiz getarnt",
+                    "message_type": "notification",
+                    "subtype_xmlid": "mail.mt_note",
+                    "subtype_id": 1,
+                },
+                "context": {"default_active": False, "tz": "Europe/Berlin"},
+            }
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("error", response.json())
+        message = self.env["mail.message"].search([("body", "ilike", "Als Notiz")])
+        self.assertEqual(message.message_type, "comment")
+        self.assertEqual(
+            message.subtype_id, self.env.ref("customer_dialog.mt_dialog_customer")
+        )
+        self.assertFalse(message.is_internal)
+        self.assertEqual(message.dialog_direction, "incoming")
+        self.assertTrue(message.dialog_activity_id.active)
+        self.assertNotIn(self.contact, self.customer.message_partner_ids)
+
+    def test_an_employee_with_the_token_sees_no_unpublished_message(self):
+        self.published.sudo().dialog_published = False
+        plain = self._employee("plain.employee", "Paula Plain")
+        plain.password = "plain.employee"
+        self.authenticate("plain.employee", "plain.employee")
+        bodies = self.bodies(
+            self.fetch(self.order, token=self.order._portal_ensure_token())
+        )
+        self.assertNotIn("Die Lieferung", bodies)
+        self.assertNotIn("Kunde zahlt", bodies)
+
+    def test_requests_of_the_wrong_shape_are_4xx(self):
+        self.authenticate("karl.portal", "karl.portal")
+        post_data = {"body": "Hallo", "message_type": "comment"}
+        for params in (
+            {"thread_model": "sale.order", "thread_id": "abc", "post_data": post_data},
+            {"thread_model": "sale.order", "thread_id": 1.5, "post_data": post_data},
+            {"thread_model": "sale.order", "thread_id": True, "post_data": post_data},
+            {
+                "thread_model": "sale.order",
+                "thread_id": [self.order.id, self.other_order.id],
+                "post_data": post_data,
+            },
+            {"thread_model": "no.such.model", "thread_id": 1, "post_data": post_data},
+            {
+                "thread_model": "sale.order",
+                "thread_id": self.order.id,
+                "post_data": "x",
+            },
+            {
+                "thread_model": "sale.order",
+                "thread_id": self.order.id,
+                "post_data": post_data,
+                "context": "x",
+            },
+        ):
+            with self.subTest(params=params):
+                response = self.raw_post(params)
+                self.assertLess(response.status_code, 500)
+                if response.status_code == 200 and "error" in response.json():
+                    self.assertNotIn(
+                        response.json()["error"]["data"]["name"],
+                        (
+                            "builtins.AttributeError",
+                            "builtins.TypeError",
+                            "builtins.ValueError",
+                            "werkzeug.exceptions.InternalServerError",
+                        ),
+                    )
+        for thread_id in ("abc", 1.5, [self.order.id, self.other_order.id]):
+            with self.subTest(fetch=thread_id):
+                response = self.url_open(
+                    "/mail/chatter_fetch",
+                    data=json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "params": {
+                                "thread_model": "sale.order",
+                                "thread_id": thread_id,
+                            },
+                        }
+                    ),
+                    headers={"Content-Type": "application/json"},
+                )
+                self.assertLess(response.status_code, 500)
+                self.assertNotIn("Die Lieferung", response.text)
+                error = response.json().get("error")
+                self.assertTrue(error)
+                self.assertEqual(error["data"]["name"], "werkzeug.exceptions.NotFound")

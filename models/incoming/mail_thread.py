@@ -181,16 +181,26 @@ class MailThread(models.AbstractModel):
         gateway = DialogGateway.of(self.env)
         message_type = kwargs.get("message_type")
         values = None
+        context = DialogPost().context()
         if gateway and message_type == "email":
             values = self._dialog_incoming_email_values(kwargs, gateway)
         elif DialogCustomerChatter.of(self.env) and message_type == "comment":
             values = self._dialog_portal_chatter_values(kwargs)
+            if values:
+                # the customer's message as the system files it: its subtype
+                # and markers, and the poster does not follow the document
+                kwargs = {
+                    key: value
+                    for key, value in kwargs.items()
+                    if key not in ("subtype_xmlid", "subtype_id")
+                }
+                context.update(mail_create_nosubscribe=True, mail_post_autofollow=False)
         if not values:
             return super().message_post(**kwargs)
         responsible = values.pop("responsible", None)
-        message = super(
-            MailThread, self.with_context(**DialogPost().context())
-        ).message_post(**{**kwargs, **values})
+        message = super(MailThread, self.with_context(**context)).message_post(
+            **{**kwargs, **values}
+        )
         message = message.with_env(self.env)
         # Odoo files a post's attachments on the document, where its token
         # holders would list them: they are the message's, as for dialog_post
@@ -215,7 +225,10 @@ class MailThread(models.AbstractModel):
         holds dialog messages), else None: a new incoming portal message,
         told to whoever answers for the document (its salesperson, else the
         customer's), with a to-do for them."""
-        if len(self) != 1:
+        if (
+            len(self) != 1
+            or self._name not in self.env["mail.message"]._dialog_models()
+        ):
             return None
         Partner = self.env["res.partner"].sudo()
         author = (
@@ -226,10 +239,9 @@ class MailThread(models.AbstractModel):
         if (
             not author.exists()
             or not author.partner_share
-            or author.user_ids._is_public()
+            or author.user_ids.filtered(lambda user: user._is_public())
         ):
-            return None
-        if self._name not in self.env["mail.message"]._dialog_models():
+            # (a guest of a discussion, the public user: nobody's customer)
             return None
         check_post_length(self.env, post_values.get("body"))
         customer = author.commercial_partner_id
@@ -250,6 +262,7 @@ class MailThread(models.AbstractModel):
         )
         return {
             **self._dialog_incoming_values(author, "portal_reply", None),
+            **self.env["mail.message"]._dialog_portal_flags("customer", True),
             "author_id": author.id,
             **({"email_from": formataddr((author.name, address))} if address else {}),
             "partner_ids": responsible.partner_id.ids,

@@ -173,17 +173,28 @@ class MailMessage(models.Model):
         if DialogCustomerChatter.of(self.env):
             data = self.env["ir.model.data"]
             comment = data._xmlid_to_res_id("mail.mt_comment")
-            subtypes = [
-                comment,
-                data._xmlid_to_res_id("customer_dialog.mt_dialog_customer"),
+            dialog = data._xmlid_to_res_id("customer_dialog.mt_dialog_customer")
+            # a customer message only once published (not internal): an
+            # employee's token read of the chatter has no share users' rule.
+            # (the leaf is replaced in place: one term of the prefix domain)
+            listed = [
+                "|",
+                ("subtype_id", "=", comment),
+                "&",
+                ("subtype_id", "=", dialog),
+                ("is_internal", "=", False),
             ]
-            domain = [
-                ("subtype_id", "in", subtypes)
-                if isinstance(leaf, list | tuple)
-                and tuple(leaf) == ("subtype_id", "=", comment)
-                else leaf
-                for leaf in domain
-            ]
+            rewritten = []
+            for term in domain:
+                if isinstance(term, list | tuple) and tuple(term) == (
+                    "subtype_id",
+                    "=",
+                    comment,
+                ):
+                    rewritten.extend(listed)
+                else:
+                    rewritten.append(term)
+            domain = rewritten
         return super()._message_fetch(
             domain,
             search_term=search_term,

@@ -39,6 +39,10 @@ class MailThread(models.AbstractModel):
             kwargs["token"] = None
         if kwargs.get("pid") is not None and not is_request_id(kwargs["pid"]):
             kwargs["pid"] = kwargs["hash"] = None
+        if not is_request_id(thread_id):
+            # a list, a float, a text: no thread (Odoo failed on them)
+            return self.browse()
+        thread_id = int(thread_id)
         thread = super()._get_thread_with_access(thread_id, mode, **kwargs)
         if not thread and mode != "read" and DialogCustomerChatter.of(self.env):
             thread = self._dialog_customer_thread(thread_id)
