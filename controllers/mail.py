@@ -82,7 +82,8 @@ class DialogThreadController(ThreadController):
             raise BadRequest()
         if (
             request.env.user._is_internal()
-            or thread_model not in request.env["mail.message"]._dialog_models()
+            or thread_model
+            not in request.env["mail.message"]._dialog_customer_chatter_models()
         ):
             # (a discussion's guests, documents the dialog is not used on:
             # Odoo's chatter as it is)

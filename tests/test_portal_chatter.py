@@ -301,3 +301,21 @@ class TestPortalChatter(HttpCase, DialogCase):
                 error = response.json().get("error")
                 self.assertTrue(error)
                 self.assertEqual(error["data"]["name"], "werkzeug.exceptions.NotFound")
+
+    def test_which_chatters_are_part_of_the_customer_file(self):
+        """Sales orders, invoices and tasks from their first day (before any
+        dialog message is filed on them), any kind of document that holds
+        dialog messages; never a discussion, nor what is not a chatter."""
+        Message = self.env["mail.message"]
+        models = Message._dialog_customer_chatter_models()
+        self.assertIn("sale.order", models)
+        self.assertIn("account.move", models)
+        self.assertIn("res.partner", models)  # holds dialog messages
+        self.assertNotIn("discuss.channel", models)
+        self.env["ir.config_parameter"].set_param(
+            "customer_dialog.portal_chatter_models", "res.users, no.such.model,"
+        )
+        models = Message._dialog_customer_chatter_models()
+        self.assertNotIn("account.move", models)
+        self.assertNotIn("no.such.model", models)
+        self.assertIn("sale.order", models)  # holds dialog messages

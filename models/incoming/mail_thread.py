@@ -227,7 +227,8 @@ class MailThread(models.AbstractModel):
         customer's), with a to-do for them."""
         if (
             len(self) != 1
-            or self._name not in self.env["mail.message"]._dialog_models()
+            or self._name
+            not in self.env["mail.message"]._dialog_customer_chatter_models()
         ):
             return None
         Partner = self.env["res.partner"].sudo()

@@ -17,6 +17,9 @@ from ...tools.dialog_constants import DialogCustomerChatter
 PORTAL_CONVERSATION = (
     "dialog_visibility = 'customer' AND dialog_published AND dialog_reply_to_id IS NULL"
 )
+# Documents whose portal chatter files a customer's post as a dialog message
+# before they hold one (system parameter customer_dialog.portal_chatter_models).
+PORTAL_CHATTER_MODELS = "sale.order,account.move,project.task"
 # (name, columns, condition) of the portal's partial indexes
 PORTAL_INDEXES = [
     (
@@ -161,6 +164,28 @@ class MailMessage(models.Model):
     # ------------------------------------------------------------------
     # A document's portal chatter: its dialog messages too
     # ------------------------------------------------------------------
+
+    @api.model
+    def _dialog_customer_chatter_models(self):
+        """The kinds of documents whose portal chatter is part of the
+        customer file (a customer's post there is a dialog message): those
+        that hold dialog messages, and those named in the system parameter
+        ``customer_dialog.portal_chatter_models`` (default: sales orders,
+        invoices, tasks), from their first day. Other chatters (a
+        discussion's guests, Odoo's own test documents) stay Odoo's."""
+        named = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_dialog.portal_chatter_models", PORTAL_CHATTER_MODELS)
+        )
+        models = {name.strip() for name in named.split(",")} | set(
+            self._dialog_models()
+        )
+        return {
+            name
+            for name in models
+            if name in self.env and hasattr(self.env[name], "message_post")
+        }
 
     @api.model
     def _message_fetch(

@@ -61,7 +61,8 @@ class MailThread(models.AbstractModel):
         if (
             not thread
             or not thread.has_access("read")
-            or self._name not in self.env["mail.message"]._dialog_models()
+            or self._name
+            not in self.env["mail.message"]._dialog_customer_chatter_models()
             or thread._dialog_get_customer(raise_if_missing=False)
             != user.partner_id.commercial_partner_id
         ):
