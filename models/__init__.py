@@ -18,3 +18,4 @@ from . import portal
 from . import incoming
 from . import letter
 from . import privacy
+from . import readers

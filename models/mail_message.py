@@ -51,6 +51,8 @@ USER_EDITABLE_FIELDS = {
     "dialog_user_id",
     "dialog_follow_up_date",
     "dialog_archived",
+    "dialog_reader_user_ids",
+    "dialog_reader_group_ids",
 }
 # What is final once the message went to the customer (its files too: see
 # ir.attachment._dialog_check_not_delivered).

@@ -55,6 +55,8 @@ class MailThread(models.AbstractModel):
         attachment_ids=None,
         date=None,
         reply_to_id=None,
+        reader_user_ids=None,
+        reader_group_ids=None,
         **unknown,
     ):
         """Log a dialog message on this record for its customer, deliver it
@@ -63,6 +65,8 @@ class MailThread(models.AbstractModel):
         Needs the Customer Dialog / User group and read access to the record;
         the author is always the current user. ``reply_to_id`` puts the
         message into the conversation of an earlier message of the customer.
+        ``reader_user_ids`` and ``reader_group_ids`` restrict an internal
+        message to these employees and groups (and its author).
         """
         if unknown:
             raise ValidationError(
@@ -98,6 +102,9 @@ class MailThread(models.AbstractModel):
             date=date,
             reply_to_id=reply_to_id,
         )
+        readers = self._dialog_validate_readers(
+            visibility, values["topic"], reader_user_ids, reader_group_ids
+        )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
         inserted = self._dialog_images_uploaded_in_text(values["body"])
@@ -122,7 +129,11 @@ class MailThread(models.AbstractModel):
             dialog_user_id=values["user"].id,
             dialog_follow_up_date=values["follow_up_date"],
             dialog_reply_to_id=values["reply_to"].id,
+            **readers,
         )
+        if values["user"]:
+            # (the reader rule, once the message is stored)
+            message._dialog_check_reader(values["user"])
         if decision["delivery"] != "none":
             self._dialog_deliver(message, recipient)
         if values["follow_up_date"]:

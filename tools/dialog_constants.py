@@ -87,6 +87,15 @@ class DialogCustomerChatter(ContextMarker):
     key = "customer_dialog_portal_chatter"
 
 
+class DialogFileAccess(ContextMarker):
+    """A Customer Dialog manager exports or erases a customer file (Art. 15
+    and 17 GDPR): the data subject has a right to the restricted messages
+    too, so the reader rule does not narrow what is read."""
+
+    __slots__ = ()
+    key = "customer_dialog_file_access"
+
+
 class DialogDelivery(ContextMarker):
     """The email that delivers a dialog message is being sent (by dialog_post
     or the resend dialog): the dialog message's id and whether the email is

@@ -105,6 +105,27 @@ class CustomerDialogComposer(models.TransientModel):
         string="Interaction Date", default=fields.Datetime.now, required=True
     )
     reply_to_id = fields.Many2one("mail.message", string="In Reply To", readonly=True)
+    reader_user_ids = fields.Many2many(
+        "res.users",
+        "customer_dialog_composer_reader_user_rel",
+        "composer_id",
+        "user_id",
+        string="Readers",
+        domain="[('share', '=', False)]",
+        help="Only these employees (and you) will see this internal message; "
+        "nobody else, managers included. Empty: every employee with access.",
+    )
+    reader_group_ids = fields.Many2many(
+        "res.groups",
+        "customer_dialog_composer_reader_group_rel",
+        "composer_id",
+        "group_id",
+        string="Reader Groups",
+        compute="_compute_reader_group_ids",
+        store=True,
+        readonly=False,
+        help="Members of these groups will see this internal message.",
+    )
 
     @api.model
     def default_get(self, fields_list):
@@ -150,6 +171,15 @@ class CustomerDialogComposer(models.TransientModel):
         for composer in self:
             if composer.topic_id:
                 composer.visibility = composer.topic_id.default_visibility
+
+    @api.depends("topic_id", "visibility")
+    def _compute_reader_group_ids(self):
+        for composer in self:
+            composer.reader_group_ids = (
+                composer.topic_id.reader_group_ids
+                if composer.visibility == "internal"
+                else False
+            )
 
     @api.depends("recipient_id")
     def _compute_send_content(self):
@@ -261,6 +291,14 @@ class CustomerDialogComposer(models.TransientModel):
             attachment_ids=self.attachment_ids.ids,
             date=self.date,
             reply_to_id=self.reply_to_id.id or None,
+            **(
+                {
+                    "reader_user_ids": self.reader_user_ids.ids,
+                    "reader_group_ids": self.reader_group_ids.ids,
+                }
+                if self.visibility == "internal"
+                else {}
+            ),
         )
         message = self.env["mail.message"].browse(message_id)
         downgraded = message.dialog_visibility != self.visibility

@@ -247,6 +247,8 @@ class MailMessage(models.Model):
         """Apply the delivery rules again, as for a new post: a message that
         becomes a customer message is delivered (or the change is refused with
         the reason); one that becomes internal is unpublished."""
+        if visibility == "customer" and self.sudo().filtered("dialog_restricted"):
+            raise UserError(self._dialog_restricted_customer_message())
         for message in self:
             record = message._dialog_thread() or message.dialog_partner_id
             recipient = message.dialog_recipient_id

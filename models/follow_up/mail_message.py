@@ -50,6 +50,7 @@ class MailMessage(models.Model):
             for message in self:
                 record = message._dialog_thread() or message.dialog_partner_id
                 record._dialog_check_responsible(user)
+                message._dialog_check_reader(user)
 
     def _dialog_follow_to_do(self, changed):
         """Bring each message's open to-do in line with its follow-up (in
@@ -78,8 +79,14 @@ class MailMessage(models.Model):
         """The to-do's title: its message's subject (else its channel and
         day) and customer, so that three to-dos on one order differ. Never
         the text: employees who see the document's to-dos may not read every
-        message."""
+        message. A restricted message's to-do names not even its subject."""
         self.ensure_one()
+        if self.sudo().dialog_restricted:
+            # its to-do is read by every employee who reads the document
+            return self.env._(
+                "Follow up: restricted message (%(customer)s)",
+                customer=self.dialog_partner_id.display_name,
+            )
         channel = dict(self._fields["dialog_channel"]._description_selection(self.env))
         title = self.subject or self.env._(
             "%(channel)s of %(date)s",

@@ -7,7 +7,7 @@ from odoo import Command, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime, html2plaintext
 
-from ...tools.dialog_constants import COMPOSER_MODELS
+from ...tools.dialog_constants import COMPOSER_MODELS, DialogFileAccess
 
 # Selections of a dialog message in the customer file export.
 EXPORT_SELECTIONS = [
@@ -64,11 +64,17 @@ class ResPartner(models.Model):
         manager of one company exports and erases that company's part). An
         export and an erasure act on exactly this.
 
+        Restricted messages are part of it for a Customer Dialog manager,
+        reader or not: the data subject has a right to them (the cover
+        counts them).
+
         :return: (the messages they may read, those they may not), in sudo
         """
         self.ensure_one()
         domain = self._dialog_messages_domain()
         Message = self.env["mail.message"]
+        if Message._dialog_is_manager():
+            Message = Message.with_context(**DialogFileAccess().context())
         readable = Message.search(domain)
         every = Message.sudo().search(domain)
         return readable.sudo(), every - readable.sudo()
@@ -146,6 +152,7 @@ class ResPartner(models.Model):
                 "customer": len(
                     messages.filtered(lambda m: m.dialog_visibility == "customer")
                 ),
+                "restricted": len(messages.filtered("dialog_restricted")),
                 "references": len(groups),
                 "attachments": len(messages.attachment_ids),
             },

@@ -1,0 +1,237 @@
+"""Restricted readers: an internal dialog message restricted to named users
+and groups is seen by them and its author only; everyone else, managers
+included, sees it in no path. The one rule is one SQL condition
+(``_dialog_reader_condition``), added to every query of messages
+(``_where_calc``: searches, counts, groups, pivots, name_search, chatters,
+_dialog_search's SQL path, the subqueries of auto_join fields) and to every
+check by id (``_get_forbidden_access``: read, write, its files, formatting).
+A log line of a restricted message (a done to-do, a change of visibility)
+carries its readers, so that the document's chatter does not tell either.
+"""
+
+import functools
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, sql
+
+from ...tools.dialog_constants import EMPLOYEES_ONLY, DialogFileAccess
+
+READER_FIELDS = ("dialog_reader_user_ids", "dialog_reader_group_ids")
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    dialog_reader_user_ids = fields.Many2many(
+        "res.users",
+        "mail_message_dialog_reader_user_rel",
+        "message_id",
+        "user_id",
+        string="Readers",
+        groups=EMPLOYEES_ONLY,
+        domain=[("share", "=", False)],
+        help="Only these employees (with the reader groups and the author) "
+        "see this internal message; nobody else, managers included.",
+    )
+    dialog_reader_group_ids = fields.Many2many(
+        "res.groups",
+        "mail_message_dialog_reader_group_rel",
+        "message_id",
+        "group_id",
+        string="Reader Groups",
+        groups=EMPLOYEES_ONLY,
+        help="Members of these groups are readers of this internal message.",
+    )
+    dialog_restricted = fields.Boolean(
+        string="Restricted",
+        compute="_compute_dialog_restricted",
+        store=True,
+        groups=EMPLOYEES_ONLY,
+        help="Only its readers and its author see the message.",
+    )
+
+    _sql_constraints = [
+        (
+            "dialog_restricted_internal",
+            "CHECK(dialog_restricted IS NOT TRUE "
+            "OR dialog_visibility IS DISTINCT FROM 'customer')",
+            "A message for the customer cannot be restricted to readers.",
+        ),
+    ]
+
+    def _auto_init(self):
+        # installed on a big mail_message: no computation for every message
+        if not sql.column_exists(self.env.cr, self._table, "dialog_restricted"):
+            sql.create_column(self.env.cr, self._table, "dialog_restricted", "boolean")
+        return super()._auto_init()
+
+    @api.depends(*READER_FIELDS)
+    def _compute_dialog_restricted(self):
+        for message in self:
+            message.dialog_restricted = bool(
+                message.dialog_reader_user_ids or message.dialog_reader_group_ids
+            )
+
+    # ------------------------------------------------------------------
+    # The one rule: who reads a restricted message
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dialog_reader_condition(self, alias, user):
+        """Messages ``user`` may see by the reader rule, as SQL on ``alias``:
+        every message that is not restricted, and restricted ones they wrote
+        or are a reader of (by name or by group). Uncorrelated subqueries:
+        PostgreSQL hashes each of them once, however many rows it checks."""
+        column = functools.partial(SQL.identifier, alias)
+        return SQL(
+            """(%(restricted)s IS NOT TRUE
+                OR %(author)s = %(partner)s
+                OR %(id)s IN (SELECT reader.message_id
+                                FROM mail_message_dialog_reader_user_rel AS reader
+                               WHERE reader.user_id = %(user)s)
+                OR %(id)s IN (SELECT reader.message_id
+                                FROM mail_message_dialog_reader_group_rel AS reader
+                               WHERE reader.group_id = ANY(%(groups)s)))""",
+            restricted=column("dialog_restricted"),
+            author=column("author_id"),
+            id=column("id"),
+            partner=user.partner_id.id,
+            user=user.id,
+            groups=user.sudo().groups_id.ids,
+        )
+
+    def _dialog_flush_readers(self):
+        self.flush_model(["dialog_restricted", "author_id", *READER_FIELDS])
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        """Every query of messages (also auto_join subqueries and the SQL path
+        of big reads) holds the reader rule for the user, whoever they are;
+        only a manager's export or erasure of a customer file reads it whole
+        (Art. 15 and 17 GDPR, see res.partner._dialog_file_messages)."""
+        query = super()._where_calc(domain, active_test=active_test)
+        if not self.env.su and not DialogFileAccess.of(self.env):
+            self._dialog_flush_readers()
+            query.add_where(self._dialog_reader_condition(query.table, self.env.user))
+        return query
+
+    def _get_forbidden_access(self, operation):
+        forbidden = super()._get_forbidden_access(operation)
+        if self.env.su:
+            return forbidden
+        return forbidden + (self - forbidden)._dialog_unreadable_by(self.env.user)
+
+    def _dialog_unreadable_by(self, user):
+        """The messages of ``self`` that ``user`` may not see by the reader
+        rule (in no cache: one query)."""
+        if not self.ids:
+            return self.browse()
+        self._dialog_flush_readers()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT message.id FROM mail_message AS message
+                    WHERE message.id = ANY(%s) AND NOT %s""",
+                list(self.ids),
+                self._dialog_reader_condition("message", user),
+            )
+        )
+        return self.browse(row[0] for row in rows)
+
+    def _dialog_check_reader(self, user):
+        """``user`` (a responsible, the owner of a to-do) may open these
+        messages, else a clear error."""
+        unreadable = self._dialog_unreadable_by(user)
+        if unreadable:
+            raise ValidationError(
+                self.env._(
+                    "%(user)s is not a reader of the restricted message "
+                    "“%(subject)s” and cannot be responsible for it or get "
+                    "its to-do.",
+                    user=user.name,
+                    subject=unreadable[0].sudo().dialog_title,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Who restricts a message, and to whom
+    # ------------------------------------------------------------------
+
+    @api.constrains("dialog_restricted", "dialog_visibility", *READER_FIELDS)
+    def _check_dialog_readers(self):
+        for message in self.sudo():
+            if message.dialog_restricted and message.dialog_visibility == "customer":
+                raise ValidationError(self._dialog_restricted_customer_message())
+            customers = message.dialog_reader_user_ids.filtered(
+                lambda user: user.share or not user.active
+            )
+            if customers:
+                raise ValidationError(
+                    self.env._(
+                        "Readers are active employees: %(names)s is not.",
+                        names=customers[0].name,
+                    )
+                )
+
+    def _dialog_restricted_customer_message(self):
+        return self.env._(
+            "A restricted message is internal: remove its readers before "
+            "making it a message for the customer."
+        )
+
+    def write(self, vals):
+        changed = set(READER_FIELDS) & set(vals)
+        if changed and not self.env.su:
+            self._dialog_check_reader_change()
+        if vals.get("dialog_log_for_id"):
+            # a log line of a restricted message is read by its readers only
+            about = self.sudo().browse(vals["dialog_log_for_id"])
+            if about.dialog_restricted:
+                vals = {**vals, **about._dialog_log_line_readers()}
+        result = super().write(vals)
+        if changed:
+            self._dialog_restrict_log_lines()
+            for message in self.sudo().filtered("dialog_activity_id"):
+                activity = message.dialog_activity_id
+                message._dialog_check_reader(activity.user_id)
+                activity.summary = message._dialog_follow_up_summary()
+        return result
+
+    def _dialog_check_reader_change(self):
+        """The readers of a message are changed by its author and by
+        Customer Dialog managers who read it (mail.message.write has checked
+        the author or manager; reading it, the reader rule)."""
+        dialog_messages = self.filtered("dialog_visibility")
+        if dialog_messages.filtered(lambda m: m.dialog_visibility == "customer"):
+            raise UserError(
+                self.env._(
+                    "Only an internal message can be restricted to readers: "
+                    "a message for the customer is read by the customer."
+                )
+            )
+
+    def _dialog_log_line_readers(self):
+        """The readers of a log line about this restricted message: its
+        readers and its author's users."""
+        self.ensure_one()
+        users = self.dialog_reader_user_ids | self.author_id.user_ids.filtered(
+            lambda user: not user.share
+        )
+        return {
+            "dialog_reader_user_ids": [Command.set(users.ids)],
+            "dialog_reader_group_ids": [Command.set(self.dialog_reader_group_ids.ids)],
+        }
+
+    def _dialog_restrict_log_lines(self):
+        """New readers of these messages are the readers of their log lines."""
+        messages = self.sudo().filtered("dialog_visibility")
+        if not messages:
+            return
+        lines = messages.search([("dialog_log_for_id", "in", messages.ids)])
+        for line in lines:
+            about = line.dialog_log_for_id
+            line.write(
+                about._dialog_log_line_readers()
+                if about.dialog_restricted
+                else {field: [Command.clear()] for field in READER_FIELDS}
+            )
