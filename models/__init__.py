@@ -19,3 +19,4 @@ from . import incoming
 from . import letter
 from . import privacy
 from . import readers
+from . import recipients

@@ -57,6 +57,8 @@ class MailThread(models.AbstractModel):
         reply_to_id=None,
         reader_user_ids=None,
         reader_group_ids=None,
+        recipients=None,
+        confirm_outside_recipients=None,
         **unknown,
     ):
         """Log a dialog message on this record for its customer, deliver it
@@ -65,6 +67,9 @@ class MailThread(models.AbstractModel):
         Needs the Customer Dialog / User group and read access to the record;
         the author is always the current user. ``reply_to_id`` puts the
         message into the conversation of an earlier message of the customer.
+        ``recipients`` names further recipients of a customer message, e.g.
+        ``[{"partner_id": 7, "role": "cc"}]`` (roles cc, bcc, none); one
+        outside the customer needs ``confirm_outside_recipients=True``.
         ``reader_user_ids`` and ``reader_group_ids`` restrict an internal
         message to these employees and groups (and its author).
         """
@@ -107,6 +112,9 @@ class MailThread(models.AbstractModel):
         )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
+        further = self._dialog_validate_recipients(
+            customer, recipient, decision, recipients, confirm_outside_recipients
+        )
         inserted = self._dialog_images_uploaded_in_text(values["body"])
         if decision["delivery"] == "content":
             self._dialog_check_email_size(
@@ -131,6 +139,7 @@ class MailThread(models.AbstractModel):
             dialog_reply_to_id=values["reply_to"].id,
             **readers,
         )
+        self._dialog_store_recipients(message, further)
         if values["user"]:
             # (the reader rule, once the message is stored)
             message._dialog_check_reader(values["user"])

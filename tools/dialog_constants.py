@@ -156,6 +156,13 @@ DELIVERY_OF_DECISION = {
     "portal_reply": "none",
     "received_email": "none",
 }
+# The role of a further recipient of a customer message (the To recipient
+# is its contact person, else the customer).
+RECIPIENT_ROLES = [
+    ("cc", "CC"),
+    ("bcc", "BCC"),
+    ("none", "Listed, not sent"),
+]
 DELIVERY_STATES = [
     ("none", "Not sent"),
     ("pending", "Pending"),

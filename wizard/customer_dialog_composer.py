@@ -105,6 +105,39 @@ class CustomerDialogComposer(models.TransientModel):
         string="Interaction Date", default=fields.Datetime.now, required=True
     )
     reply_to_id = fields.Many2one("mail.message", string="In Reply To", readonly=True)
+    cc_partner_ids = fields.Many2many(
+        "res.partner",
+        "customer_dialog_composer_cc_rel",
+        "composer_id",
+        "partner_id",
+        string="CC",
+        help="Get a copy; every recipient sees who got one. E.g. the "
+        "customer's accountant or second managing director.",
+    )
+    bcc_partner_ids = fields.Many2many(
+        "res.partner",
+        "customer_dialog_composer_bcc_rel",
+        "composer_id",
+        "partner_id",
+        string="BCC",
+        help="Get a blind copy: named in no email and not in the portal.",
+    )
+    listed_partner_ids = fields.Many2many(
+        "res.partner",
+        "customer_dialog_composer_listed_rel",
+        "composer_id",
+        "partner_id",
+        string="Listed, not sent",
+        help="Named as recipients of the message, without an email.",
+    )
+    outside_names = fields.Char(
+        compute="_compute_outside_names",
+        help="Copies that go to people who are not contacts of the customer.",
+    )
+    confirm_outside = fields.Boolean(
+        string="They may read the content",
+        help="Confirm that recipients outside the customer get the content.",
+    )
     reader_user_ids = fields.Many2many(
         "res.users",
         "customer_dialog_composer_reader_user_rel",
@@ -171,6 +204,30 @@ class CustomerDialogComposer(models.TransientModel):
         for composer in self:
             if composer.topic_id:
                 composer.visibility = composer.topic_id.default_visibility
+
+    @api.depends("partner_id", "cc_partner_ids", "bcc_partner_ids", "visibility")
+    def _compute_outside_names(self):
+        for composer in self:
+            outside = (composer.cc_partner_ids | composer.bcc_partner_ids).filtered(
+                lambda p, c=composer: p.commercial_partner_id != c.partner_id
+            )
+            composer.outside_names = (
+                ", ".join(outside.mapped("display_name"))
+                if outside and composer.visibility == "customer"
+                else False
+            )
+
+    def _recipients(self):
+        """The further recipients as dialog_post takes them."""
+        return [
+            {"partner_id": partner.id, "role": role}
+            for role, partners in (
+                ("cc", self.cc_partner_ids),
+                ("bcc", self.bcc_partner_ids),
+                ("none", self.listed_partner_ids),
+            )
+            for partner in partners
+        ]
 
     @api.depends("topic_id", "visibility")
     def _compute_reader_group_ids(self):
@@ -291,6 +348,14 @@ class CustomerDialogComposer(models.TransientModel):
             attachment_ids=self.attachment_ids.ids,
             date=self.date,
             reply_to_id=self.reply_to_id.id or None,
+            **(
+                {
+                    "recipients": self._recipients(),
+                    "confirm_outside_recipients": self.confirm_outside,
+                }
+                if self.visibility == "customer"
+                else {}
+            ),
             **(
                 {
                     "reader_user_ids": self.reader_user_ids.ids,

@@ -1,8 +1,23 @@
-from odoo import models
+from odoo import api, models
 
 
 class MailResendMessage(models.TransientModel):
     _inherit = "mail.resend.message"
+
+    @api.model
+    def default_get(self, fields_list):
+        """Opened from one recipient of a dialog message (its own resend):
+        only that recipient is chosen; the others stay listed."""
+        values = super().default_get(fields_list)
+        partner_id = self.env.context.get("dialog_resend_partner_id")
+        if isinstance(partner_id, int) and values.get("partner_ids"):
+            lines = self.env["mail.resend.partner"].browse(
+                command[1] for command in values["partner_ids"]
+            )
+            lines.filtered(lambda line: line.partner_id.id != partner_id).write(
+                {"resend": False}
+            )
+        return values
 
     def resend_mail_action(self):
         """A delivery email sent again says so, and the message shows its new

@@ -17,12 +17,14 @@ class MailMail(models.Model):
         since the message was posted, or been corrected in the resend
         wizard), whether a failure's to-do is done, and a failure to report
         (see mail.notification)."""
-        deliveries = self._dialog_deliveries()
-        # read before Odoo deletes the mails (auto_delete)
-        addresses = {
-            mail.mail_message_id.id: email_normalize(mail.recipient_ids[:1].email or "")
-            for mail in deliveries
-        }
+        # read before Odoo deletes the mails (auto_delete): the address of
+        # the To recipient, where the email carried it
+        addresses = {}
+        for mail in self._dialog_deliveries():
+            dialog = mail.mail_message_id._dialog_delivery_of()
+            to = dialog.dialog_recipient_id & mail.recipient_ids
+            if to:
+                addresses[mail.mail_message_id.id] = email_normalize(to.email or "")
         notifications = (
             self.env["mail.notification"]
             .sudo()

@@ -40,9 +40,11 @@ class MailMessage(models.Model):
         failed message does not say "emailed")."""
         for message in self:
             if message.dialog_delivery_state == "failed":
+                failed = message._dialog_failed_notification()
                 message.dialog_delivery_info = self.env._(
                     "Not delivered to %(email)s. %(reason)s",
-                    email=message.dialog_delivery_address,
+                    email=(failed.res_partner_id.email_normalized if failed else None)
+                    or message.dialog_delivery_address,
                     reason=message._dialog_failure_reason(),
                 )
                 continue
@@ -67,17 +69,27 @@ class MailMessage(models.Model):
                     name=recipient.name,
                 )
 
-    def _dialog_failure_reason(self):
-        notifications = self.sudo().dialog_delivery_message_id.notification_ids
-        failed = notifications.filtered(
+    def _dialog_failed_notification(self):
+        """The first email of this message's delivery that did not arrive
+        (sudo): its recipient is named, whichever of them it was."""
+        return self.sudo().dialog_delivery_message_id.notification_ids.filtered(
             lambda n: n.notification_type == "email"
             and n.notification_status in DELIVERY_FAILURES
         )[:1]
+
+    def _dialog_failure_reason(self):
+        notifications = self.sudo().dialog_delivery_message_id.notification_ids
+        failed = self._dialog_failed_notification()
         if failed:
             return failed.format_failure_reason()
         if notifications.filtered(lambda n: n.notification_status == "canceled"):
             return self.env._("The delivery was cancelled.")
         return self.env._("No email was sent.")
+
+    def _dialog_delivery_partners(self, recipient):
+        """Every partner the delivery email of this message goes to (see
+        recipients/ for its copies)."""
+        return recipient
 
     def _dialog_delivery_of(self):
         """The dialog message whose delivery email this is (sudo), if any."""

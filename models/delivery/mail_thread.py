@@ -142,7 +142,7 @@ class MailThread(models.AbstractModel):
             # an email sent at once fails before the message links to it
             .with_context(**DialogDelivery(message.id, notice).context())
             .message_notify(
-                partner_ids=recipient.ids,
+                partner_ids=message._dialog_delivery_partners(recipient).ids,
                 subject=rendered["subject"],
                 body=rendered["body_html"],
                 author_id=message.author_id.id,

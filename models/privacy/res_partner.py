@@ -56,7 +56,7 @@ class ResPartner(models.Model):
         customer = self.commercial_partner_id
         # in the customer's language, as the file's PDF
         customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
-        return customer._dialog_export_values(messages)
+        return customer._dialog_export_values(messages, blind_copies=False)
 
     def _dialog_file_messages(self):
         """This customer's file as the current user may read it: mail's
@@ -108,12 +108,13 @@ class ResPartner(models.Model):
             self.env._("Only Customer Dialog managers may export a customer file.")
         )
 
-    def _dialog_export_values(self, messages, left_out=None):
+    def _dialog_export_values(self, messages, left_out=None, blind_copies=True):
         """The customer file of this customer made of ``messages`` (sudo), as
         JSON-serialisable data, labels in the language of the environment:
         a cover (customer, export date and user, counts, and what was
         ``left_out`` and why) and the messages grouped by reference object,
-        oldest first."""
+        oldest first. Without ``blind_copies`` (the customer's own download),
+        the recipients leave out blind copies, as the portal does."""
         self.ensure_one()
         messages = messages.with_env(self.env).sudo()
         left_out = left_out or messages.browse()
@@ -122,6 +123,11 @@ class ResPartner(models.Model):
             fname: dict(Message._fields[fname]._description_selection(self.env))
             for fname in EXPORT_SELECTIONS
         }
+        labels["role"] = dict(
+            self.env["customer_dialog.recipient"]
+            ._fields["role"]
+            ._description_selection(self.env)
+        )
         model_names = dict(Message._selection_dialog_reference())
         tz = self.tz or self.env.user.tz or "UTC"
         groups = {}
@@ -136,7 +142,7 @@ class ResPartner(models.Model):
                     "messages": [],
                 }
             groups[key]["messages"].append(
-                self._dialog_export_message(message, labels, tz)
+                self._dialog_export_message(message, labels, tz, blind_copies)
             )
         now = fields.Datetime.now()
         return {
@@ -163,7 +169,7 @@ class ResPartner(models.Model):
             "references": list(groups.values()),
         }
 
-    def _dialog_export_message(self, message, labels, tz):
+    def _dialog_export_message(self, message, labels, tz, blind_copies=True):
         values = {
             "id": message.id,
             "date": fields.Datetime.to_string(message.date),
@@ -178,6 +184,16 @@ class ResPartner(models.Model):
             "subject": message.subject or "",
             "text": html2plaintext(message.body or "").strip(),
             "attachments": message.attachment_ids.mapped("name"),
+            "recipients": [
+                {
+                    "name": row.partner_id.name or "",
+                    "role": row.role,
+                    "role_label": labels["role"].get(row.role, ""),
+                    "address": row.address or "",
+                }
+                for row in message.dialog_recipient_ids
+                if blind_copies or row.role != "bcc"
+            ],
         }
         for fname in EXPORT_SELECTIONS:
             key = fname.removeprefix("dialog_")
