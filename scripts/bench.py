@@ -290,6 +290,22 @@ def step_dialog(env, n):
         """
     )
     say(f"{deliveries} deliveries, {env.cr.rowcount} answers")
+    # restricted readers: 5 % of all messages (a twelfth of the internal
+    # ones) are read by a security group only, which the manager is not in
+    security = env["res.groups"].create({"name": "Bench Security"})
+    env.cr.execute(
+        """
+        WITH restricted AS (
+            UPDATE mail_message SET dialog_restricted = TRUE
+             WHERE dialog_visibility = 'internal' AND id %% 12 = 0
+         RETURNING id
+        )
+        INSERT INTO mail_message_dialog_reader_group_rel (message_id, group_id)
+        SELECT id, %s FROM restricted
+        """,
+        [security.id],
+    )
+    say(f"{env.cr.rowcount} messages restricted to readers")
 
 
 def vacuum():

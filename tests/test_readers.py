@@ -96,6 +96,9 @@ class TestReaders(ReadersCase):
                 )
                 with self.assertRaises(AccessError):
                     Message.browse(message.id).read(["subject"])
+                # the export's marker, forged in the caller's context
+                forged = Message.with_context(customer_dialog_file_access=True)
+                self.assertFalse(forged.search([("id", "=", message.id)]))
                 with self.assertRaises(AccessError):
                     Message.browse(message.id).write({"dialog_archived": True})
                 # the customer's chatter (Odoo's own fetch)

@@ -81,6 +81,7 @@ class TestContextMarkers(DialogCase):
                 "customer_dialog_gateway",
                 "customer_dialog_delivery",
                 "customer_dialog_portal_chatter",
+                "customer_dialog_file_access",
             },
         )
         su_env = self.env(su=True)
