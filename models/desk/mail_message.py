@@ -105,6 +105,17 @@ class MailMessage(models.Model):
                 "tone": "info" if customer else "dark",
             },
         ]
+        if self.sudo().dialog_restricted:
+            badges.append({"label": self.env._("Restricted"), "tone": "warning"})
+        if self.dialog_recipient_ids:
+            badges.append(
+                {
+                    "label": self.env._(
+                        "+%(count)s recipients", count=len(self.dialog_recipient_ids)
+                    ),
+                    "tone": "light",
+                }
+            )
         if self.dialog_topic_id:
             badges.append({"label": self.dialog_topic_id.name, "tone": "light"})
         state = self.dialog_delivery_state
