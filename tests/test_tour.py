@@ -30,6 +30,31 @@ class TestComposerTour(HttpCase, DialogCase):
 
 
 @tagged("post_install", "-at_install", "is_tour")
+class TestRecipientsAndReadersTour(HttpCase, DialogCase):
+    def test_copy_to_the_tax_advisor_and_a_note_for_one_reader(self):
+        customer = self.customer_no_portal
+        advisor = self.env["res.partner"].create(
+            {"name": "Steuerbüro Stein", "email": "stein@steuer.example.com"}
+        )
+        reader = self._employee("rudi", "Rudi Leser")
+        with self.mock_mail_gateway():
+            self.start_tour(
+                f"/odoo/action-base.action_partner_form/{customer.id}",
+                "customer_dialog_recipients_tour",
+                login="dialog_manager",
+            )
+        Message = self.env["mail.message"]
+        sent = Message.search([("subject", "=", "Jahresabschluss mit Kopie")])
+        self.assertEqual(sent.dialog_recipient_ids.partner_id, advisor)
+        self.assertTrue(sent.dialog_recipient_ids.outside)
+        delivery = sent.sudo().dialog_delivery_message_id
+        self.assertIn(advisor, delivery.notification_ids.res_partner_id)
+        note = Message.search([("subject", "=", "Vertrauliche Notiz")])
+        self.assertEqual(note.dialog_reader_user_ids, reader)
+        self.assertEqual(note.dialog_visibility, "internal")
+
+
+@tagged("post_install", "-at_install", "is_tour")
 class TestPortalTour(HttpCase, DialogCase):
     def test_portal_user_reads_and_replies(self):
         with self.mock_mail_gateway():
