@@ -1,6 +1,7 @@
 from odoo import models
 from odoo.tools import email_normalize
 
+from ...tools.dialog_constants import DialogDelivery
 from ...tools.dialog_input import one_header_line
 
 # What an outgoing email puts into its headers, besides ``headers`` itself.
@@ -18,11 +19,12 @@ class MailMail(models.Model):
         wizard), whether a failure's to-do is done, and a failure to report
         (see mail.notification)."""
         # read before Odoo deletes the mails (auto_delete): the address of
-        # the To recipient, where the email carried it
+        # the To recipient (an email with copies: the one it carried)
         addresses = {}
         for mail in self._dialog_deliveries():
-            dialog = mail.mail_message_id._dialog_delivery_of()
-            to = dialog.dialog_recipient_id & mail.recipient_ids
+            to = mail.recipient_ids
+            if len(to) > 1:
+                to &= mail._dialog_delivery_of_mail().dialog_recipient_id
             if to:
                 addresses[mail.mail_message_id.id] = email_normalize(to.email or "")
         notifications = (
@@ -67,6 +69,16 @@ class MailMail(models.Model):
                 for name, value in (email.get("headers") or {}).items()
             }
         return emails
+
+    def _dialog_delivery_of_mail(self):
+        """The dialog message this one delivery email carries (sudo), if any:
+        sent at once, before the message links to it, or later by the queue."""
+        if len(self) != 1:
+            return self.env["mail.message"]
+        delivery = DialogDelivery.of(self.env)
+        if delivery:
+            return self.env["mail.message"].sudo().browse(delivery.message_id)
+        return self.mail_message_id._dialog_delivery_of()
 
     def _dialog_deliveries(self):
         """The delivery emails of dialog messages among these mails."""

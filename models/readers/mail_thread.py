@@ -20,6 +20,9 @@ class MailThread(models.AbstractModel):
         neither is given (None, not an empty list), an internal message of a
         topic with reader groups is restricted to them."""
         env = self.env
+        if not user_ids and not group_ids and visibility != "internal":
+            # (a customer message names none: nothing to read or store)
+            return {}
         users = self._dialog_browse_many("res.users", user_ids, env._("readers"))
         groups = self._dialog_browse_many(
             "res.groups", group_ids, env._("reader groups")

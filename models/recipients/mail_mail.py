@@ -6,7 +6,6 @@ address only. A blind copy's address is in no header anyone sees."""
 from odoo import models
 from odoo.tools import email_normalize, formataddr
 
-from ...tools.dialog_constants import DialogDelivery
 from ...tools.dialog_input import one_header_line
 
 
@@ -50,13 +49,3 @@ class MailMail(models.Model):
                 # read for the envelope, then removed before sending
                 email["headers"] = {**email["headers"], "Bcc": own[0]}
         return emails
-
-    def _dialog_delivery_of_mail(self):
-        """The dialog message this one delivery email carries (sudo), if any:
-        sent at once, before the message links to it, or later by the queue."""
-        if len(self) != 1:
-            return self.env["mail.message"]
-        delivery = DialogDelivery.of(self.env)
-        if delivery:
-            return self.env["mail.message"].sudo().browse(delivery.message_id)
-        return self.mail_message_id._dialog_delivery_of()
