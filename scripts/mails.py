@@ -176,8 +176,9 @@ def pick(directory, which):
 def show(directory, which):
     path, message = pick(directory, which)
     print(f"File:      {path}")
-    for name in ("Date", "From", "To", "Subject"):
-        print(f"{name + ':':<10} {message.get(name, '')}")
+    for name in ("Date", "From", "To", "Cc", "Subject"):
+        if name != "Cc" or message.get(name):
+            print(f"{name + ':':<10} {message.get(name, '')}")
     print(f"{'Envelope:':<10} to {recipient(message)}")
     print(f"{'Kind:':<10} {kind(message)}")
     attachments = [part.get_filename() for part in message.iter_attachments()]

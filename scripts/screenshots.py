@@ -320,6 +320,51 @@ def main(base_url, db, out_dir, mail_dir):
         browser.settle()
         browser.shot(out / "composer.png")
 
+        # a copy to the bakery's tax advisor, as the composer asks for it
+        hoffmann = xmlid(base_url, admin, "customer_dialog", "partner_demo_hoffmann")
+        browser.open(
+            f"{base_url}/odoo/contacts/{hoffmann}",
+            ".o_form_view button[name='action_dialog_compose']",
+        )
+        browser.settle(0.5)
+        browser.click(".o_form_view button[name='action_dialog_compose']")
+        browser.click(".modal div[name='visibility'] input[data-value='customer']")
+        browser.wait(".modal div[name='cc_partner_ids'] input")
+        browser.evaluate(
+            "(() => { const input = document.querySelector("
+            "\".modal div[name='cc_partner_ids'] input\");"
+            " input.focus(); input.value = 'Krause';"
+            " input.dispatchEvent(new Event('input', {bubbles: true})); })()"
+        )
+        browser.settle()
+        browser.click("ul.ui-autocomplete a")
+        browser.wait(".modal .o_customer_dialog_outside")
+        browser.settle()
+        browser.shot(out / "composer-recipients.png")
+        annual = rpc(
+            base_url,
+            admin,
+            "mail.message",
+            "search",
+            [
+                [
+                    ("subject", "=", "Ihre Jahresrechnung 2025"),
+                    ("dialog_visibility", "!=", False),
+                ]
+            ],
+            {"limit": 1},
+        )
+        action = f"{base_url}/odoo/action-customer_dialog.mail_message_dialog_action"
+        browser.open(f"{action}/{annual[0]}", ".o_form_view .o_notebook")
+        browser.click(".o_form_view .o_notebook a[name='recipients']")
+        browser.wait(".o_form_view div[name='dialog_recipient_ids'] .o_data_row")
+        browser.evaluate(
+            "document.querySelector('.o_form_view div[name=\"delivery\"]')"
+            ".scrollIntoView({block: 'start'})"
+        )
+        browser.settle()
+        browser.shot(out / "recipients.png")
+
         browser.open(form, ".o-mail-Message .o-customer-dialog-badges")
         browser.evaluate(
             "document.querySelector('.o-mail-Chatter').scrollIntoView({block: 'start'})"

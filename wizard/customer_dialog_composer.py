@@ -135,7 +135,7 @@ class CustomerDialogComposer(models.TransientModel):
         help="Copies that go to people who are not contacts of the customer.",
     )
     confirm_outside = fields.Boolean(
-        string="They may read the content",
+        string="I confirm: they may read the content",
         help="Confirm that recipients outside the customer get the content.",
     )
     reader_user_ids = fields.Many2many(

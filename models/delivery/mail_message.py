@@ -68,6 +68,14 @@ class MailMessage(models.Model):
                     "does not open for them (Grant portal access).",
                     name=recipient.name,
                 )
+            if message.dialog_delivery_info:
+                message.dialog_delivery_info = " ".join(
+                    [message.dialog_delivery_info, *message._dialog_delivery_info_more()]
+                )
+
+    def _dialog_delivery_info_more(self):
+        """Sentences the decision adds (see recipients/)."""
+        return []
 
     def _dialog_failed_notification(self):
         """The first email of this message's delivery that did not arrive

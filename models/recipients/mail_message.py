@@ -18,6 +18,19 @@ class MailMessage(models.Model):
         "besides the contact person (To).",
     )
 
+    def _dialog_delivery_info_more(self):
+        """The decision names the copies too."""
+        copies = self.sudo().dialog_recipient_ids.filtered("address")
+        more = super()._dialog_delivery_info_more()
+        if not copies:
+            return more
+        return more + [
+            self.env._(
+                "Also sent to %(count)s further recipients (see Recipients).",
+                count=len(copies),
+            )
+        ]
+
     def _dialog_delivery_partners(self, recipient):
         """Every partner the delivery email goes to: the To recipient, then
         the copies and blind copies."""
