@@ -359,8 +359,8 @@ def main(base_url, db, out_dir, mail_dir):
         browser.click(".o_form_view .o_notebook a[name='recipients']")
         browser.wait(".o_form_view div[name='dialog_recipient_ids'] .o_data_row")
         browser.evaluate(
-            "document.querySelector('.o_form_view div[name=\"delivery\"]')"
-            ".scrollIntoView({block: 'start'})"
+            "document.querySelector('.o_form_view .o_notebook')"
+            ".scrollIntoView({block: 'end'})"
         )
         browser.settle()
         browser.shot(out / "recipients.png")

@@ -91,9 +91,7 @@ class TestReaders(ReadersCase):
                     {"subject": {}, "body": {}},
                 )["records"]
                 self.assertNotIn(SUBJECT, str(records))
-                self.assertEqual(
-                    self.customer.with_user(user).dialog_message_count, 1
-                )
+                self.assertEqual(self.customer.with_user(user).dialog_message_count, 1)
                 with self.assertRaises(AccessError):
                     Message.browse(message.id).read(["subject"])
                 # the export's marker, forged in the caller's context
@@ -107,9 +105,7 @@ class TestReaders(ReadersCase):
                 )
                 self.assertNotIn(message, fetched["messages"])
                 # the one2many of the document, and a search through it
-                self.assertNotIn(
-                    message, self.customer.with_user(user).message_ids
-                )
+                self.assertNotIn(message, self.customer.with_user(user).message_ids)
                 self.assertFalse(
                     self.env["res.partner"]
                     .with_user(user)
@@ -154,7 +150,9 @@ class TestReaders(ReadersCase):
         )
         line = self.env["mail.message"].search([("dialog_log_for_id", "=", message.id)])
         self.assertTrue(line.dialog_restricted)
-        self.assertIn(line.id, self.visible_ids(self.user_reader, [("id", "=", line.id)]))
+        self.assertIn(
+            line.id, self.visible_ids(self.user_reader, [("id", "=", line.id)])
+        )
         self.assertFalse(
             self.visible_ids(self.user_colleague, [("body", "ilike", "Videomaterial")])
         )
@@ -173,13 +171,9 @@ class TestReaders(ReadersCase):
             )
         # a manager who is a reader, and the author
         message.dialog_reader_user_ids += self.user_manager
-        message.with_user(self.user_manager).write(
-            {"dialog_reader_group_ids": [(5,)]}
-        )
+        message.with_user(self.user_manager).write({"dialog_reader_group_ids": [(5,)]})
         self.assertNotIn(message.id, self.visible_ids(self.user_guard))
-        message.with_user(self.user_employee).write(
-            {"dialog_reader_user_ids": [(5,)]}
-        )
+        message.with_user(self.user_employee).write({"dialog_reader_user_ids": [(5,)]})
         self.assertFalse(message.dialog_restricted)
         self.assertIn(message.id, self.visible_ids(self.user_colleague))
 
@@ -249,8 +243,9 @@ class TestReaders(ReadersCase):
             "by its id": {"reader_group_ids": ["Sicherheit"]},
         }
         for expected, kwargs in cases.items():
-            with self.subTest(expected), self.assertRaisesRegex(
-                ValidationError, expected
+            with (
+                self.subTest(expected),
+                self.assertRaisesRegex(ValidationError, expected),
             ):
                 self.post(self.customer, SECRET, **kwargs)
 

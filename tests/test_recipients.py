@@ -54,8 +54,9 @@ class RecipientsCase(DialogCase):
             )
             return message["Message-Id"]
 
-        with self.mock_mail_gateway(), patch.object(
-            type(self.env["ir.mail_server"]), "send_email", send_email
+        with (
+            self.mock_mail_gateway(),
+            patch.object(type(self.env["ir.mail_server"]), "send_email", send_email),
         ):
             yield sent
 
@@ -100,8 +101,8 @@ class TestRecipients(RecipientsCase):
         )
         for email in sent:
             with self.subTest(envelope=email["envelope"]):
-                self.assertIn("To: \"Karl Kontakt\" <karl@", email["headers"])
-                self.assertIn("Cc: \"Greta", email["headers"])
+                self.assertIn('To: "Karl Kontakt" <karl@', email["headers"])
+                self.assertIn('Cc: "Greta', email["headers"])
                 self.assertIn("stein@steuer.example.com", email["headers"])
                 # the blind copy: in no header, also not in its own email
                 self.assertNotIn(BCC, email["headers"])
@@ -132,7 +133,9 @@ class TestRecipients(RecipientsCase):
     def test_one_recipient_bounces_and_is_resent_alone(self):
         with self.mock_mail_gateway():
             message = self.post_with_copies()
-        row = message.dialog_recipient_ids.filtered(lambda r: r.partner_id == self.advisor)
+        row = message.dialog_recipient_ids.filtered(
+            lambda r: r.partner_id == self.advisor
+        )
         notification = row._notification()
         notification.sudo().write(
             {"notification_status": "bounce", "failure_type": "mail_bounce"}
@@ -146,7 +149,7 @@ class TestRecipients(RecipientsCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.user_employee)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         chosen = wizard.partner_ids.filtered("resend").partner_id
@@ -219,8 +222,9 @@ class TestRecipients(RecipientsCase):
             }
         )
         self.assertEqual(composer.outside_names, "Steuerbüro Stein, Kanzlei Recht")
-        with self.mock_mail_gateway(), self.assertRaisesRegex(
-            ValidationError, "outside the customer"
+        with (
+            self.mock_mail_gateway(),
+            self.assertRaisesRegex(ValidationError, "outside the customer"),
         ):
             composer.action_post()
         composer.confirm_outside = True
@@ -262,7 +266,9 @@ class TestRecipients(RecipientsCase):
                 {"partner_id": self.second.id, "role": "bcc"},
             ],
             "named twice among": [{"partner_id": self.contact.id, "role": "cc"}],
-            "not a valid value for role": [{"partner_id": self.second.id, "role": "to"}],
+            "not a valid value for role": [
+                {"partner_id": self.second.id, "role": "to"}
+            ],
             "At most 50": many,
             "Recipients are a list": [{"partner_id": self.second.id}],
             "Recipients are a list ": "cc",
@@ -272,8 +278,9 @@ class TestRecipients(RecipientsCase):
             ],
         }
         for expected, recipients in cases.items():
-            with self.subTest(expected), self.assertRaisesRegex(
-                ValidationError, expected.strip()
+            with (
+                self.subTest(expected),
+                self.assertRaisesRegex(ValidationError, expected.strip()),
             ):
                 self.post_with_copies(recipients=recipients)
         with self.assertRaisesRegex(ValidationError, "Only a message for the customer"):

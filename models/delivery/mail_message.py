@@ -70,7 +70,10 @@ class MailMessage(models.Model):
                 )
             if message.dialog_delivery_info:
                 message.dialog_delivery_info = " ".join(
-                    [message.dialog_delivery_info, *message._dialog_delivery_info_more()]
+                    [
+                        message.dialog_delivery_info,
+                        *message._dialog_delivery_info_more(),
+                    ]
                 )
 
     def _dialog_delivery_info_more(self):

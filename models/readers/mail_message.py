@@ -136,7 +136,7 @@ class MailMessage(models.Model):
         rule: one query for those the cache does not know to be unrestricted
         (a message just posted, of any app, costs nothing)."""
         cache, field = self.env.cache, self._fields["dialog_restricted"]
-        self = self.browse(  # noqa: PLW0642
+        self = self.browse(
             message.id
             for message in self
             if not cache.contains(message, field) or cache.get(message, field)

@@ -103,9 +103,11 @@ class CustomerDialogRecipient(models.Model):
         forbidden_messages = messages - messages.with_env(self.env)._filtered_access(
             "read"
         )
-        forbidden = allowed.sudo().filtered(
-            lambda r: r.message_id in forbidden_messages
-        ).with_env(self.env)
+        forbidden = (
+            allowed.sudo()
+            .filtered(lambda r: r.message_id in forbidden_messages)
+            .with_env(self.env)
+        )
         if not forbidden:
             return result
         if result:

@@ -24,11 +24,12 @@ class MailMessage(models.Model):
         more = super()._dialog_delivery_info_more()
         if not copies:
             return more
-        return more + [
+        return [
+            *more,
             self.env._(
-                "Also sent to %(count)s further recipients (see Recipients).",
-                count=len(copies),
-            )
+                "Also sent to %(names)s (see Recipients).",
+                names=", ".join(copies.partner_id.mapped("name")),
+            ),
         ]
 
     def _dialog_delivery_partners(self, recipient):
