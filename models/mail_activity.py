@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..tools.dialog_constants import EMPLOYEES_ONLY
+from ..tools.dialog_constants import EMPLOYEES_ONLY, DialogQuietLog
 
 
 class MailActivity(models.Model):
@@ -34,9 +34,16 @@ class MailActivity(models.Model):
             )._action_done(feedback=feedback, attachment_ids=attachment_ids)
         # one by one: each log line is known to be that of its activity
         for activity in of_dialog:
-            done, following = super(MailActivity, activity)._action_done(
-                feedback=feedback, attachment_ids=attachment_ids
+            quiet = (
+                DialogQuietLog().context()
+                if activity.sudo().dialog_message_id.dialog_restricted
+                else {}
             )
+            # a restricted message's log line notifies nobody: the document's
+            # followers may not read it (it gets its readers below)
+            done, following = super(
+                MailActivity, activity.with_context(**quiet)
+            )._action_done(feedback=feedback, attachment_ids=attachment_ids)
             done.sudo().write({"dialog_log_for_id": about[activity.id].id})
             messages |= done
             next_activities |= following

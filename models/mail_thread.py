@@ -107,11 +107,15 @@ class MailThread(models.AbstractModel):
             date=date,
             reply_to_id=reply_to_id,
         )
-        readers = self._dialog_validate_readers(
-            visibility, values["topic"], reader_user_ids, reader_group_ids
-        )
         recipient = values["contact"] or customer
         decision = self._dialog_decide_delivery(visibility, recipient, send_content)
+        readers = self._dialog_validate_readers(
+            visibility,
+            values["topic"],
+            reader_user_ids,
+            reader_group_ids,
+            stored_visibility=decision["visibility"],
+        )
         further = self._dialog_validate_recipients(
             customer, recipient, decision, recipients, confirm_outside_recipients
         )

@@ -230,6 +230,74 @@ class TestReaders(ReadersCase):
         self.assertEqual(data["left_out"]["count"], 0)
         self.assertIn(SECRET, str(data["references"]))
 
+    def test_no_error_and_no_related_read_names_the_message(self):
+        """An attacker's review: Odoo reads messages in sudo for exports of
+        related paths, many2one names and its own checks; none of them
+        tells a non-reader more than that a message is restricted."""
+        message = self.restricted(follow_up_date="2030-01-01")
+        colleague = self.user_colleague
+        colleague.groups_id += self.env.ref("base.group_allow_export")
+        Message = self.env["mail.message"].with_user(colleague)
+        for vals in (
+            {"dialog_archived": True},
+            {"dialog_user_id": colleague.id},
+            {"dialog_follow_up_date": "2031-01-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(Exception) as caught:
+                Message.browse(message.id).write(vals)
+            self.assertNotIn(SUBJECT, str(caught.exception))
+        # the to-do, read by a manager who reads the customer's to-dos
+        manager = self.user_manager
+        manager.groups_id += self.env.ref("base.group_allow_export")
+        activity = message.dialog_activity_id.with_user(manager)
+        read = activity.read(["dialog_message_id", "summary"])[0]
+        self.assertNotIn(SUBJECT, str(read))
+        self.assertEqual(read["dialog_message_id"][1], "Restricted message")
+        with self.assertRaises(AccessError):
+            activity.export_data(
+                ["dialog_message_id/subject", "dialog_message_id/body"]
+            )
+        # a message of one's own that names the restricted one as its parent
+        own = Message.create({"body": "x", "parent_id": message.id})
+        self.assertNotIn(SUBJECT, str(own.read(["parent_id"])))
+        with self.assertRaises(AccessError):
+            own.parent_id.read(["body"])
+        # reactions and edits find no such message
+        self.assertFalse(Message._get_with_access(message.id, "read"))
+        # nor does a to-do of one's own linked to it
+        with self.assertRaises(AccessError):
+            self.env["mail.activity"].with_user(colleague).create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": self.customer.id,
+                    "dialog_message_id": message.id,
+                }
+            )
+
+    def test_the_done_to_do_notifies_no_follower(self):
+        message = self.restricted(follow_up_date="2030-01-01")
+        self.customer.message_subscribe(
+            partner_ids=self.user_colleague.partner_id.ids,
+            subtype_ids=self.env.ref("mail.mt_activities").ids,
+        )
+        with self.mock_mail_gateway():
+            message.dialog_activity_id.with_user(self.user_employee).action_feedback(
+                feedback="Videomaterial gesichert"
+            )
+        line = self.env["mail.message"].search([("dialog_log_for_id", "=", message.id)])
+        self.assertFalse(line.notification_ids)
+        self.assertNotIn("Videomaterial", str(self._mails))
+
+    def test_a_kept_internal_customer_message_follows_its_topic(self):
+        topic = self.env["customer_dialog.topic"].create(
+            {"name": "Kamera-Check", "reader_group_ids": [(6, 0, self.security.ids)]}
+        )
+        message = self.post(
+            self.customer_no_email, SECRET, topic_id=topic.id, visibility="customer"
+        )
+        self.assertEqual(message.dialog_visibility, "internal")
+        self.assertEqual(message.dialog_reader_group_ids, self.security)
+
     def test_bad_readers_get_a_clear_error(self):
         cases = {
             "Unknown readers": {"reader_user_ids": [999999]},

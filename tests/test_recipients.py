@@ -273,6 +273,9 @@ class TestRecipients(RecipientsCase):
             "Recipients are a list": [{"partner_id": self.second.id}],
             "Recipients are a list ": "cc",
             "given by its id": [{"partner_id": "Greta", "role": "cc"}],
+            "is an employee": [
+                {"partner_id": self.user_employee.partner_id.id, "role": "cc"}
+            ],
             "no valid email address": [
                 {"partner_id": self.customer_no_email.id, "role": "cc"}
             ],

@@ -82,6 +82,8 @@ class TestContextMarkers(DialogCase):
                 "customer_dialog_delivery",
                 "customer_dialog_portal_chatter",
                 "customer_dialog_file_access",
+                "customer_dialog_read_for",
+                "customer_dialog_quiet_log",
             },
         )
         su_env = self.env(su=True)

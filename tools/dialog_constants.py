@@ -96,6 +96,25 @@ class DialogFileAccess(ContextMarker):
     key = "customer_dialog_file_access"
 
 
+class DialogReadFor(ContextMarker):
+    """Odoo reads the fields of messages in sudo (mail.message.fetch): the
+    reader rule still holds for ``user``, the one who asked."""
+
+    __slots__ = ("user",)
+    key = "customer_dialog_read_for"
+
+    def __init__(self, user):
+        self.user = user
+
+
+class DialogQuietLog(ContextMarker):
+    """The log line of a restricted message's done to-do is posted: it
+    notifies nobody (followers of the document may not read it)."""
+
+    __slots__ = ()
+    key = "customer_dialog_quiet_log"
+
+
 class DialogDelivery(ContextMarker):
     """The email that delivers a dialog message is being sent (by dialog_post
     or the resend dialog): the dialog message's id and whether the email is

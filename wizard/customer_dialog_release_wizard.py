@@ -37,6 +37,12 @@ class CustomerDialogReleaseWizard(models.TransientModel):
         wizards.message_id.check_access("read")
         return wizards
 
+    def write(self, vals):
+        # (and not changed to another message afterwards)
+        if "message_id" in vals:
+            self.env["mail.message"].browse(vals["message_id"]).check_access("read")
+        return super().write(vals)
+
     @api.depends("recipient_id")
     def _compute_send_content(self):
         for wizard in self:

@@ -12,6 +12,7 @@ from ...tools.dialog_constants import (
     DELIVERY_OF_DECISION,
     PASTED_IMAGE,
     DialogDelivery,
+    DialogQuietLog,
     DialogRendering,
 )
 
@@ -277,7 +278,10 @@ class MailThread(models.AbstractModel):
         """Only the delivery rules send a dialog message to a customer: it
         notifies nobody through followers, whatever subtype they follow, and
         of its explicit recipients only employees (the responsible of a
-        portal reply)."""
+        portal reply). The log line of a restricted message's done to-do
+        notifies nobody."""
+        if DialogQuietLog.of(self.env):
+            return []
         is_dialog = (
             msg_vals.get("dialog_visibility")
             if msg_vals

@@ -10,15 +10,29 @@ class MailActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._dialog_check_message_readable(vals_list)
         activities = super().create(vals_list)
         activities._dialog_check_assigned_reader()
         return activities
 
     def write(self, vals):
+        self._dialog_check_message_readable([vals])
         result = super().write(vals)
         if "user_id" in vals or "dialog_message_id" in vals:
             self._dialog_check_assigned_reader()
         return result
+
+    def _dialog_check_message_readable(self, vals_list):
+        """A user links a to-do only to a message they may read."""
+        if self.env.su:
+            return
+        ids = [
+            vals["dialog_message_id"]
+            for vals in vals_list
+            if vals.get("dialog_message_id")
+        ]
+        if ids:
+            self.env["mail.message"].browse(ids).check_access("read")
 
     def _dialog_check_assigned_reader(self):
         for activity in self.sudo().filtered("dialog_message_id"):

@@ -15,7 +15,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, sql
 
-from ...tools.dialog_constants import EMPLOYEES_ONLY, DialogFileAccess
+from ...tools.dialog_constants import (
+    EMPLOYEES_ONLY,
+    DialogFileAccess,
+    DialogReadFor,
+)
 
 READER_FIELDS = ("dialog_reader_user_ids", "dialog_reader_group_ids")
 
@@ -120,10 +124,48 @@ class MailMessage(models.Model):
         only a manager's export or erasure of a customer file reads it whole
         (Art. 15 and 17 GDPR, see res.partner._dialog_file_messages)."""
         query = super()._where_calc(domain, active_test=active_test)
-        if not self.env.su and not DialogFileAccess.of(self.env):
+        if DialogFileAccess.of(self.env):
+            return query
+        reader = self.env.user if not self.env.su else None
+        if read_for := DialogReadFor.of(self.env):
+            reader = read_for.user
+        if reader:
             self._dialog_flush_readers()
-            query.add_where(self._dialog_reader_condition(query.table, self.env.user))
+            query.add_where(self._dialog_reader_condition(query.table, reader))
         return query
+
+    def fetch(self, field_names):
+        """Odoo fetches the fields of messages in sudo (mail's own fetch,
+        for reads, exports of related paths, related and computed fields):
+        the fetch query still holds the reader rule for the user who asked,
+        and a restricted message they may not read raises an AccessError
+        instead of filling the cache."""
+        if self.env.su or DialogFileAccess.of(self.env) or DialogReadFor.of(self.env):
+            return super().fetch(field_names)
+        return super(
+            MailMessage, self.with_context(**DialogReadFor(self.env.user).context())
+        ).fetch(field_names)
+
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        """The name of a restricted message, read through a many2one of
+        another record (Odoo reads such names in sudo: a to-do's message, a
+        parent message), says no more than that it is restricted to those
+        who may not read it."""
+        result = super()._compute_display_name()
+        restricted = self.sudo().filtered("dialog_restricted").with_env(self.env)
+        for message in restricted._dialog_unreadable_by(self.env.user):
+            message.display_name = self.env._("Restricted message")
+        return result
+
+    @api.model
+    def _get_with_access(self, message_id, operation, **kwargs):
+        # mail falls back to the document's access (reactions, edits): a
+        # restricted message answers as one that does not exist
+        candidate = self.browse(message_id).exists()
+        if candidate and candidate._dialog_unreadable_by(self.env.user):
+            return self.browse()
+        return super()._get_with_access(message_id, operation, **kwargs)
 
     def _get_forbidden_access(self, operation):
         forbidden = super()._get_forbidden_access(operation)
@@ -157,15 +199,13 @@ class MailMessage(models.Model):
     def _dialog_check_reader(self, user):
         """``user`` (a responsible, the owner of a to-do) may open these
         messages, else a clear error."""
-        unreadable = self._dialog_unreadable_by(user)
-        if unreadable:
+        if self._dialog_unreadable_by(user):
+            # (names no subject: the caller may not be a reader either)
             raise ValidationError(
                 self.env._(
-                    "%(user)s is not a reader of the restricted message "
-                    "“%(subject)s” and cannot be responsible for it or get "
-                    "its to-do.",
+                    "%(user)s is not a reader of this restricted message and "
+                    "cannot be responsible for it or get its to-do.",
                     user=user.name,
-                    subject=unreadable[0].sudo().dialog_title,
                 )
             )
 
@@ -200,6 +240,10 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         changed = set(READER_FIELDS) & set(vals)
+        if not self.env.su:
+            # before any check of the module or Odoo names the message
+            if unreadable := self._dialog_unreadable_by(self.env.user):
+                raise unreadable._make_access_error("write")
         if changed and not self.env.su:
             self._dialog_check_reader_change()
         if vals.get("dialog_log_for_id"):

@@ -13,14 +13,19 @@ MAX_READERS = 100
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
-    def _dialog_validate_readers(self, visibility, topic, user_ids, group_ids):
+    def _dialog_validate_readers(
+        self, visibility, topic, user_ids, group_ids, stored_visibility=None
+    ):
         """The reader values of a new message from dialog_post's
         ``reader_user_ids`` and ``reader_group_ids`` (lists of ids): existing
         active employees and groups, for an internal message only. When
         neither is given (None, not an empty list), an internal message of a
-        topic with reader groups is restricted to them."""
+        topic with reader groups is restricted to them (also a message for
+        the customer that the delivery rules keep internal:
+        ``stored_visibility``)."""
         env = self.env
-        if not user_ids and not group_ids and visibility != "internal":
+        stored_visibility = stored_visibility or visibility
+        if not user_ids and not group_ids and stored_visibility != "internal":
             # (a customer message names none: nothing to read or store)
             return {}
         users = self._dialog_browse_many("res.users", user_ids, env._("readers"))
@@ -42,7 +47,7 @@ class MailThread(models.AbstractModel):
                     "a message for the customer is read by the customer."
                 )
             )
-        if user_ids is None and group_ids is None and visibility == "internal":
+        if user_ids is None and group_ids is None and stored_visibility == "internal":
             groups = topic.sudo().reader_group_ids
         return {
             "dialog_reader_user_ids": [Command.set(users.ids)],

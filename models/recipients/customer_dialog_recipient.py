@@ -112,7 +112,10 @@ class CustomerDialogRecipient(models.Model):
             return result
         if result:
             return (result[0] + forbidden, result[1])
-        return (forbidden, lambda: forbidden._make_access_error(operation))
+        return (
+            forbidden,
+            lambda: self.env["ir.rule"]._make_access_error(operation, forbidden),
+        )
 
     # ------------------------------------------------------------------
     # Its own resend

@@ -63,6 +63,16 @@ class MailThread(models.AbstractModel):
                     )
                 )
             seen.add(partner.id)
+            if partner.user_ids.filtered(lambda user: not user.share):
+                # an employee reads the message in the company, and Odoo
+                # would show them every recipient in their inbox
+                raise ValidationError(
+                    env._(
+                        "%(name)s is an employee: colleagues read the message "
+                        "here, not as a copy.",
+                        name=partner.display_name,
+                    )
+                )
             sent = role != "none" and decision["delivery"] != "none"
             address = email_normalize(partner.email or "")
             if role != "none" and not address:
