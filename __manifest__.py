@@ -2,7 +2,7 @@
     "name": "Customer Dialog",
     "summary": "One digital customer file: calls, letters, emails, visits and notes, "
     "internal or published to the customer portal",
-    "version": "18.0.1.8.0",
+    "version": "18.0.1.9.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-dialog/customer_dialog",
     "author": "customer_dialog developers",
@@ -17,6 +17,7 @@
         "data/mail_layout_data.xml",
         "data/mail_template_data.xml",
         "data/customer_dialog_cron.xml",
+        "data/discuss_channel_data.xml",
         "report/customer_file_report.xml",
         "report/dialog_letter_report.xml",
         "wizard/customer_dialog_block_wizard_views.xml",

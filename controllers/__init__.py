@@ -1,2 +1,3 @@
 from . import mail
 from . import portal
+from . import discuss

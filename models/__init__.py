@@ -10,6 +10,7 @@ from . import res_partner
 
 # One concern each, re-inheriting the models above (as mail/models/discuss).
 from . import access
+from . import board
 from . import correspondence
 from . import delivery
 from . import desk

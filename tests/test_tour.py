@@ -55,6 +55,29 @@ class TestRecipientsAndReadersTour(HttpCase, DialogCase):
 
 
 @tagged("post_install", "-at_install", "is_tour")
+class TestBoardTour(HttpCase, DialogCase):
+    def test_discuss_a_message_in_the_board(self):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                "Lieferverzug seit drei Wochen, Kunde verärgert.",
+                subject="Lieferverzug",
+                user=self.user_manager,
+            )
+        self.start_tour(
+            f"/odoo/action-customer_dialog.mail_message_dialog_action/{message.id}",
+            "customer_dialog_board_tour",
+            login="dialog_manager",
+        )
+        thread = message.sudo().dialog_board_thread_ids
+        self.assertIn(
+            "Ich rufe den Kunden heute noch an.",
+            str(thread._dialog_posts().mapped("body")),
+        )
+        self.assertEqual(message.dialog_board_post_count, 2)
+
+
+@tagged("post_install", "-at_install", "is_tour")
 class TestPortalTour(HttpCase, DialogCase):
     def test_portal_user_reads_and_replies(self):
         with self.mock_mail_gateway():

@@ -116,6 +116,15 @@ class MailMessage(models.Model):
                     "tone": "light",
                 }
             )
+        if self.dialog_board_post_count:
+            badges.append(
+                {
+                    "label": self.env._(
+                        "Board: %(count)s posts", count=self.dialog_board_post_count
+                    ),
+                    "tone": "primary",
+                }
+            )
         if self.dialog_topic_id:
             badges.append({"label": self.dialog_topic_id.name, "tone": "light"})
         state = self.dialog_delivery_state

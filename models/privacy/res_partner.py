@@ -56,7 +56,7 @@ class ResPartner(models.Model):
         customer = self.commercial_partner_id
         # in the customer's language, as the file's PDF
         customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
-        return customer._dialog_export_values(messages, blind_copies=False)
+        return customer._dialog_export_values(messages, staff=False)
 
     def _dialog_file_messages(self):
         """This customer's file as the current user may read it: mail's
@@ -108,13 +108,14 @@ class ResPartner(models.Model):
             self.env._("Only Customer Dialog managers may export a customer file.")
         )
 
-    def _dialog_export_values(self, messages, left_out=None, blind_copies=True):
+    def _dialog_export_values(self, messages, left_out=None, staff=True):
         """The customer file of this customer made of ``messages`` (sudo), as
         JSON-serialisable data, labels in the language of the environment:
         a cover (customer, export date and user, counts, and what was
         ``left_out`` and why) and the messages grouped by reference object,
-        oldest first. Without ``blind_copies`` (the customer's own download),
-        the recipients leave out blind copies, as the portal does."""
+        oldest first. Without ``staff`` (the customer's own download), the
+        recipients leave out blind copies, as the portal does, and no
+        internal discussion of a message is listed."""
         self.ensure_one()
         messages = messages.with_env(self.env).sudo()
         left_out = left_out or messages.browse()
@@ -142,7 +143,7 @@ class ResPartner(models.Model):
                     "messages": [],
                 }
             groups[key]["messages"].append(
-                self._dialog_export_message(message, labels, tz, blind_copies)
+                self._dialog_export_message(message, labels, tz, staff)
             )
         now = fields.Datetime.now()
         return {
@@ -169,7 +170,7 @@ class ResPartner(models.Model):
             "references": list(groups.values()),
         }
 
-    def _dialog_export_message(self, message, labels, tz, blind_copies=True):
+    def _dialog_export_message(self, message, labels, tz, staff=True):
         values = {
             "id": message.id,
             "date": fields.Datetime.to_string(message.date),
@@ -192,7 +193,7 @@ class ResPartner(models.Model):
                     "address": row.address or "",
                 }
                 for row in message.dialog_recipient_ids
-                if blind_copies or row.role != "bcc"
+                if staff or row.role != "bcc"
             ],
         }
         for fname in EXPORT_SELECTIONS:

@@ -33,6 +33,7 @@ class MailMessage(models.Model):
         "message_id",
         "user_id",
         string="Readers",
+        copy=False,
         groups=EMPLOYEES_ONLY,
         domain=[("share", "=", False)],
         help="Only these employees (with the reader groups and the author) "
@@ -44,6 +45,7 @@ class MailMessage(models.Model):
         "message_id",
         "group_id",
         string="Reader Groups",
+        copy=False,
         groups=EMPLOYEES_ONLY,
         help="Members of these groups are readers of this internal message.",
     )
@@ -52,6 +54,7 @@ class MailMessage(models.Model):
         compute="_compute_dialog_restricted",
         store=True,
         precompute=True,
+        copy=False,
         groups=EMPLOYEES_ONLY,
         help="Only its readers and its author see the message.",
     )
@@ -175,9 +178,16 @@ class MailMessage(models.Model):
 
     def _dialog_unreadable_by(self, user):
         """The messages of ``self`` that ``user`` may not see by the reader
-        rule: one query for those the cache does not know to be unrestricted
-        (a message just posted, of any app, costs nothing)."""
+        rule. Messages the cache knows to be unrestricted cost nothing (a
+        message just posted, of any app); for the others, the columns a read
+        fetches anyway are fetched now, the flag among them (one query, which
+        the read then spares), and only restricted ones are asked in SQL."""
         cache, field = self.env.cache, self._fields["dialog_restricted"]
+        unknown = self.browse(
+            message.id for message in self if not cache.contains(message, field)
+        )
+        if unknown:
+            unknown.sudo()._fetch_field(field)
         self = self.browse(
             message.id
             for message in self

@@ -1,0 +1,5 @@
+# The Community Board: a dialog message discussed by employees in a Discuss
+# sub-channel of the board channel, linked both ways, part of the customer file.
+from . import discuss_channel
+from . import mail_message
+from . import res_partner

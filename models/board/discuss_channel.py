@@ -1,0 +1,133 @@
+"""The board channel and its threads: employees only, whatever a channel's
+settings say (a global record rule for share users, and no member that is a
+customer or a guest, however they were invited); a thread knows the dialog
+message it discusses and whether its matter is settled."""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# The board channel's system parameter (an id), else the channel created on
+# installation.
+BOARD_PARAMETER = "customer_dialog.board_channel_id"
+BOARD_XMLID = "customer_dialog.discuss_channel_community_board"
+
+
+class DiscussChannel(models.Model):
+    _inherit = "discuss.channel"
+
+    dialog_message_id = fields.Many2one(
+        "mail.message",
+        string="Discussed Dialog Message",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        groups="base.group_user",
+        help="The dialog message this board thread discusses.",
+    )
+    dialog_board = fields.Boolean(
+        string="Community Board",
+        readonly=True,
+        help="The board channel or one of its threads: employees only.",
+    )
+    dialog_board_closed = fields.Boolean(
+        string="Settled", readonly=True, groups="base.group_user"
+    )
+
+    @api.model
+    def _dialog_board_channel(self):
+        """The board channel (sudo): the system parameter's, else the one
+        created on installation; a clear error when it is gone."""
+        value = self.env["ir.config_parameter"].sudo().get_param(BOARD_PARAMETER) or ""
+        board = self.sudo().browse(int(value)) if value.isdigit() else None
+        if board is None:
+            board = self.env.ref(BOARD_XMLID, raise_if_not_found=False)
+        board = board and board.sudo().exists()
+        if not board or not board.active:
+            raise UserError(
+                self.env._(
+                    "The Community Board channel was deleted or archived: an "
+                    "administrator restores it, or names another channel in the "
+                    "system parameter customer_dialog.board_channel_id."
+                )
+            )
+        if not board.dialog_board:
+            # (a channel chosen in the settings)
+            board.dialog_board = True
+        return board
+
+    def _dialog_open_thread_action(self):
+        self.ensure_one()
+        # (the context's active_id wins over the params': the form's is the
+        # message's)
+        active_id = f"discuss.channel_{self.id}"
+        return {
+            "type": "ir.actions.client",
+            "tag": "mail.action_discuss",
+            "name": self.env._("Community Board"),
+            "context": {"active_id": active_id},
+            "params": {"active_id": active_id},
+        }
+
+    def _dialog_posts(self):
+        """What was written in these threads, oldest first (sudo)."""
+        return (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "in", self.ids),
+                    ("message_type", "=", "comment"),
+                ],
+                order="date asc, id asc",
+            )
+        )
+
+    def action_dialog_settle(self):
+        """The matter is settled: the thread says so, and so does its
+        message."""
+        for thread in self.filtered("dialog_message_id"):
+            thread.check_access("write")
+            thread.sudo().dialog_board_closed = True
+            thread.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._("Discussion closed: the matter is settled."),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+
+class DiscussChannelMember(models.Model):
+    _inherit = "discuss.channel.member"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        members._dialog_check_board_member()
+        return members
+
+    def _dialog_check_board_member(self):
+        """Whoever adds them (an invitation link, add_members, sudo): a
+        board channel or thread has employees only."""
+        for member in self.sudo():
+            if not (
+                member.channel_id.dialog_board
+                or member.channel_id.parent_channel_id.dialog_board
+            ):
+                continue
+            partner = member.partner_id
+            if (
+                member.guest_id
+                or not partner
+                or partner.partner_share
+                or not (partner.user_ids.filtered(lambda user: not user.share))
+            ):
+                raise AccessError(
+                    self.env._(
+                        "The Community Board is for employees only: customers "
+                        "and guests cannot join it."
+                    )
+                )

@@ -1,0 +1,206 @@
+"""The Community Board: a dialog message discussed by employees in a thread
+of the board channel, and never by a customer or a guest, as their calls;
+the discussion is part of the customer file (export, erasure, retention)."""
+
+import json
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+
+from .common import DialogCase
+
+SECRET = "Kunde droht mit Kündigung wegen Lieferverzug"
+
+
+@tagged("post_install", "-at_install")
+class TestBoard(DialogCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.ref = "K-1001"
+        cls.user_colleague = cls._employee("board.colleague", "Bea Board")
+        cls.board = cls.env.ref("customer_dialog.discuss_channel_community_board")
+
+    def discuss(self, user=None):
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                SECRET,
+                subject="Lieferverzug",
+                user_id=self.user_colleague.id,
+            )
+            action = message.with_user(
+                user or self.user_employee
+            ).action_dialog_discuss()
+        self.assertEqual(action["tag"], "mail.action_discuss")
+        return message, message.sudo().dialog_board_thread_ids
+
+    def test_a_message_is_discussed_in_a_thread_of_the_board(self):
+        message, thread = self.discuss()
+        self.assertEqual(thread.parent_channel_id, self.board)
+        self.assertEqual(thread.name, "K-1001 Kundenfirma Test GmbH: Lieferverzug")
+        self.assertEqual(
+            thread.channel_member_ids.partner_id,
+            self.user_employee.partner_id | self.user_colleague.partner_id,
+        )
+        first = thread._dialog_posts()
+        self.assertIn(SECRET, first.body)
+        self.assertIn(f"/{message.id}", first.body)
+        self.assertEqual(message.dialog_board_post_count, 1)
+        self.assertEqual(message.dialog_board_state, "open")
+        # once: the second call opens the same thread
+        message.with_user(self.user_colleague).action_dialog_discuss()
+        self.assertEqual(message.sudo().dialog_board_thread_ids, thread)
+        thread.with_user(self.user_colleague).message_post(
+            body="Ich rufe ihn an.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        message.invalidate_recordset()
+        self.assertEqual(message.dialog_board_post_count, 2)
+        thread.with_user(self.user_colleague).action_dialog_settle()
+        message.invalidate_recordset()
+        self.assertEqual(message.dialog_board_state, "settled")
+        found = (
+            self.env["mail.message"]
+            .with_user(self.user_employee)
+            .search([("dialog_board_thread_ids", "!=", False)])
+        )
+        self.assertEqual(found, message)
+
+    def test_customers_and_guests_never_read_or_join_it(self):
+        _message, thread = self.discuss()
+        Channel = self.env["discuss.channel"].with_user(self.user_portal)
+        self.assertFalse(Channel.search([("id", "in", (thread | self.board).ids)]))
+        with self.assertRaises(AccessError):
+            thread.with_user(self.user_portal).read(["name"])
+        posts = self.env["mail.message"].with_user(self.user_portal)
+        self.assertFalse(posts.search([("body", "ilike", "Lieferverzug")]))
+        # whatever a channel's own settings say
+        self.board.sudo().group_public_id = False
+        self.assertFalse(Channel.search([("id", "in", (thread | self.board).ids)]))
+        # added by an employee, or through an invitation (in sudo); each
+        # call as one transaction, as over RPC
+        guest = self.env["mail.guest"].sudo().create({"name": "Gast"})
+        for channel, kwargs in (
+            (thread, {"partner_ids": self.contact.ids}),
+            (thread, {"guest_ids": guest.ids}),
+            (self.board, {"partner_ids": self.contact.ids}),
+            (self.board, {"guest_ids": guest.ids}),
+        ):
+            with self.subTest(channel=channel.name, **kwargs):
+                with self.assertRaisesRegex(AccessError, "employees only"):
+                    with self.env.cr.savepoint():
+                        channel.sudo().add_members(**kwargs)
+        self.assertFalse(
+            (thread | self.board).channel_member_ids.filtered(
+                lambda m: m.guest_id or m.partner_id == self.contact
+            )
+        )
+        # a post in the board is never a dialog message, nor sent to a customer
+        self.assertFalse(thread._dialog_posts().filtered("dialog_visibility"))
+        self.assertFalse(self.sent_emails_to("karl@kundenfirma.example.com"))
+
+    def test_bad_calls_get_a_clear_error(self):
+        self.discuss()
+        other = self.post(self.other_customer, "Andere Notiz")
+        # a 10,000-character subject (written past dialog_post) makes a title
+        # of at most 200 characters
+        long = self.post(self.customer, "Lang")
+        long.sudo().subject = "Ü" * 10000
+        long.with_user(self.user_employee).action_dialog_discuss()
+        self.assertLessEqual(len(long.sudo().dialog_board_thread_ids.name), 200)
+        # without access to the message
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_portal).action_dialog_discuss()
+        # a restricted message is not discussed where every employee reads
+        restricted = self.post(
+            self.customer, "Vertraulich", reader_user_ids=self.user_colleague.ids
+        )
+        with self.assertRaisesRegex(UserError, "restricted"):
+            restricted.with_user(self.user_employee).action_dialog_discuss()
+        # the board channel archived or deleted
+        self.board.sudo().active = False
+        with self.assertRaisesRegex(UserError, "deleted or archived"):
+            other.with_user(self.user_employee).action_dialog_discuss()
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_dialog.board_channel_id", "999999"
+        )
+        with self.assertRaisesRegex(UserError, "deleted or archived"):
+            other.with_user(self.user_employee).action_dialog_discuss()
+        # a plain message of the chatter is no dialog message
+        plain = self.customer.message_post(body="x", subtype_xmlid="mail.mt_note")
+        with self.assertRaisesRegex(UserError, "Only a dialog message"):
+            plain.action_dialog_discuss()
+
+    def test_the_customer_file_holds_the_discussion(self):
+        message, thread = self.discuss()
+        data = self.customer.with_user(self.user_manager).dialog_export_file()
+        exported = next(
+            m
+            for ref in data["references"]
+            for m in ref["messages"]
+            if m["id"] == message.id
+        )
+        self.assertIn(SECRET, exported["discussion"][0]["text"])
+        own = self.contact._dialog_portal_file()
+        self.assertNotIn("discussion", str(own))
+        # erasure (Art. 17) erases the posts' content and the thread's title
+        self.customer.with_user(self.user_manager)._dialog_erase_file()
+        self.assertNotIn(SECRET, str(thread._dialog_posts().mapped("body")))
+        self.assertNotIn("Lieferverzug", thread.name)
+        # retention (or a manager) deleting the message deletes its thread
+        thread_id = thread.id
+        message.sudo().unlink()
+        self.assertFalse(self.env["discuss.channel"].browse(thread_id).exists())
+        self.assertFalse(
+            self.env["mail.message"].search(
+                [("model", "=", "discuss.channel"), ("res_id", "=", thread_id)]
+            )
+        )
+
+    def test_legal_hold_keeps_message_and_thread(self):
+        message, thread = self.discuss()
+        self.customer.sudo().dialog_legal_hold = True
+        with self.assertRaises(UserError):
+            message.sudo().unlink()
+        self.assertTrue(thread.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestBoardOverHttp(HttpCase, DialogCase):
+    def test_a_customer_or_a_guest_opens_no_thread(self):
+        board = self.env.ref("customer_dialog.discuss_channel_community_board")
+        with self.mock_mail_gateway():
+            message = self.post(self.customer, SECRET, subject="Lieferverzug")
+            message.with_user(self.user_employee).action_dialog_discuss()
+        thread = message.sudo().dialog_board_thread_ids
+        for login in (None, "karl.portal"):
+            if login:
+                self.authenticate(login, login)
+            for channel in (thread, board):
+                with self.subTest(login=login, channel=channel.name):
+                    for url in (
+                        f"/discuss/channel/{channel.id}",
+                        # the invitation link, even with its token
+                        f"/chat/{channel.id}/{channel.uuid}",
+                        f"/chat/{channel.id}/x",
+                        f"/chat/{'9' * 30}/x",
+                    ):
+                        response = self.url_open(url)
+                        self.assertEqual(response.status_code, 404, url)
+                        self.assertNotIn("Lieferverzug", response.text)
+                    response = self.url_open(
+                        "/discuss/channel/messages",
+                        data=json.dumps(
+                            {"params": {"channel_id": channel.id}, "jsonrpc": "2.0"}
+                        ),
+                        headers={"Content-Type": "application/json"},
+                    )
+                    self.assertNotIn(SECRET, response.text)
+                    self.assertNotIn("Lieferverzug", response.text)
+        self.assertFalse(
+            (thread | board).channel_member_ids.filtered(
+                lambda m: m.guest_id or m.partner_id.partner_share
+            )
+        )
