@@ -29,6 +29,7 @@
         "views/mail_message_views.xml",
         "views/portal_templates.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/customer_dialog_menus.xml",
     ],
     "assets": {

@@ -128,6 +128,28 @@ class TestBoard(DialogCase):
         )
         with self.assertRaisesRegex(UserError, "deleted or archived"):
             other.with_user(self.user_employee).action_dialog_discuss()
+        # another channel, chosen in the settings, becomes employees only;
+        # one with a customer among its members cannot be chosen
+        channel = self.env["discuss.channel"].create(
+            {"name": "Team", "channel_type": "channel"}
+        )
+        channel.add_members(partner_ids=self.contact.ids)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_dialog.board_channel_id", str(channel.id)
+        )
+        with self.assertRaisesRegex(UserError, "customers or guests"):
+            other.with_user(self.user_employee).action_dialog_discuss()
+        channel.channel_member_ids.filtered(
+            lambda m: m.partner_id == self.contact
+        ).unlink()
+        self.env["res.config.settings"].create(
+            {"dialog_board_channel_id": channel.id}
+        ).execute()
+        other.with_user(self.user_employee).action_dialog_discuss()
+        self.assertEqual(
+            other.sudo().dialog_board_thread_ids.parent_channel_id, channel
+        )
+        self.assertTrue(channel.dialog_board)
         # a plain message of the chatter is no dialog message
         plain = self.customer.message_post(body="x", subtype_xmlid="mail.mt_note")
         with self.assertRaisesRegex(UserError, "Only a dialog message"):

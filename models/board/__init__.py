@@ -3,3 +3,4 @@
 from . import discuss_channel
 from . import mail_message
 from . import res_partner
+from . import res_config_settings

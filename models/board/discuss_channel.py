@@ -48,12 +48,24 @@ class DiscussChannel(models.Model):
             raise UserError(
                 self.env._(
                     "The Community Board channel was deleted or archived: an "
-                    "administrator restores it, or names another channel in the "
-                    "system parameter customer_dialog.board_channel_id."
+                    "administrator restores it, or chooses another channel in "
+                    "Settings / Discuss / Community Board."
                 )
             )
         if not board.dialog_board:
-            # (a channel chosen in the settings)
+            # a channel chosen in the settings: its threads' titles name
+            # customers, so it has employees only from now on
+            outsiders = board.channel_member_ids.filtered(
+                lambda m: m.guest_id or m.partner_id.partner_share
+            )
+            if outsiders or board.channel_type != "channel":
+                raise UserError(
+                    self.env._(
+                        "The channel %(name)s cannot be the Community Board: "
+                        "customers or guests are among its members.",
+                        name=board.name,
+                    )
+                )
             board.dialog_board = True
         return board
 
