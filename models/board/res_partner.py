@@ -26,7 +26,8 @@ class ResPartner(models.Model):
         return values
 
     def _dialog_erase_file(self):
-        threads = self._dialog_erase_targets()["messages"].dialog_board_thread_ids
+        # (the messages the erasure acts on, without its other targets)
+        threads = self._dialog_file_messages()[0].dialog_board_thread_ids
         posts = threads.sudo()._dialog_posts()
         counts = super()._dialog_erase_file()
         if threads:
