@@ -16,7 +16,8 @@ every message as in real use, with interaction dates over the last months:
 - Sabine Wagner (portal user kundin, full content by email): her membership;
 - Gasthaus Zur Linde (no portal): a quotation emailed with its content, a call
   whose follow-up is due today;
-- Bäckerei Hoffmann: a complaint whose follow-up is overdue;
+- Bäckerei Hoffmann: a complaint whose follow-up is overdue, discussed in
+  the Community Board;
 - Klaus Becker (no email address): a letter saved as internal;
 - Markus Lehmann: warned for house-rule violations, then blocked;
 - Metallbau Müller: an email the mail server refuses (an address at a
@@ -652,7 +653,7 @@ class Story:
             topic_id=self.topic("contract_change"),
             date=self.days_ago(60, 8, 0),
         )
-        self.post(
+        complaint = self.post(
             "msg_hoffmann_complaint",
             order,
             "Besuch in der Filiale: Die Lieferung kam dreimal nach 7 Uhr. Frau "
@@ -668,6 +669,28 @@ class Story:
             follow_up_date=fields.Date.to_string(self.today - timedelta(days=6)),
             date=self.days_ago(18, 13, 30),
         )
+        self.discuss(
+            "board_hoffmann_complaint",
+            complaint,
+            [
+                (self.jana, "Kann die Tour 3 eine halbe Stunde früher starten?"),
+                (self.admin, "Ja, ab Montag. Gutschrift über 3 Lieferungen geht raus."),
+            ],
+        )
+
+    def discuss(self, name, message, posts):
+        """The message discussed in the Community Board once, with ``posts``
+        as (user, text)."""
+        if self.done(name) or not message:
+            return
+        message.with_user(self.jana).action_dialog_discuss()
+        thread = message.sudo().dialog_board_thread_ids
+        thread.add_members(partner_ids=[user.partner_id.id for user, _text in posts])
+        for user, text in posts:
+            thread.with_user(user).message_post(
+                body=text, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        self.remember(name, thread)
 
     def tell_becker(self):
         self.post(

@@ -365,6 +365,16 @@ def main(base_url, db, out_dir, mail_dir):
         browser.settle()
         browser.shot(out / "recipients.png")
 
+        thread = xmlid(
+            base_url, admin, "customer_dialog_demo", "board_hoffmann_complaint"
+        )
+        browser.open(
+            f"{base_url}/odoo/discuss?active_id=discuss.channel_{thread}",
+            ".o-mail-Discuss .o-mail-Message",
+        )
+        browser.settle()
+        browser.shot(out / "board.png")
+
         browser.open(form, ".o-mail-Message .o-customer-dialog-badges")
         browser.evaluate(
             "document.querySelector('.o-mail-Chatter').scrollIntoView({block: 'start'})"

@@ -113,12 +113,6 @@ class TestBoard(DialogCase):
         # without access to the message
         with self.assertRaises(AccessError):
             other.with_user(self.user_portal).action_dialog_discuss()
-        # a restricted message is not discussed where every employee reads
-        restricted = self.post(
-            self.customer, "Vertraulich", reader_user_ids=self.user_colleague.ids
-        )
-        with self.assertRaisesRegex(UserError, "restricted"):
-            restricted.with_user(self.user_employee).action_dialog_discuss()
         # the board channel archived or deleted
         self.board.sudo().active = False
         with self.assertRaisesRegex(UserError, "deleted or archived"):
@@ -183,10 +177,128 @@ class TestBoard(DialogCase):
 
     def test_legal_hold_keeps_message_and_thread(self):
         message, thread = self.discuss()
+        post = thread.with_user(self.user_colleague).message_post(
+            body="Ich rufe ihn an.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        file = self.env["ir.attachment"].create(
+            {
+                "name": "tourenplan.txt",
+                "raw": b"Tour 3",
+                "res_model": "discuss.channel",
+                "res_id": thread.id,
+            }
+        )
+        post.sudo().attachment_ids = file
         self.customer.sudo().dialog_legal_hold = True
         with self.assertRaises(UserError):
             message.sudo().unlink()
+        with self.assertRaisesRegex(UserError, "legal hold"):
+            file.sudo().unlink()
+        # its posts are neither edited nor deleted in Discuss (Odoo's route
+        # writes in sudo: an empty body is its deletion), nor unlinked
+        for body in ("Doch nicht.", ""):
+            with self.assertRaisesRegex(UserError, "legal hold"):
+                thread.with_user(self.user_colleague)._message_update_content(
+                    post.with_user(self.user_colleague), body
+                )
+        with self.assertRaisesRegex(UserError, "legal hold"):
+            post.sudo().unlink()
+        # nor is the thread, nor the board channel that holds it
+        with self.assertRaisesRegex(UserError, "legal hold"):
+            thread.sudo().unlink()
+        with self.assertRaisesRegex(UserError, "legal hold"):
+            self.board.sudo().unlink()
+        self.assertEqual(post.sudo().body, "<p>Ich rufe ihn an.</p>")
         self.assertTrue(thread.exists())
+        # lifted: the board channel goes, and its threads with their posts
+        # (through the ORM, not PostgreSQL's cascade that would leave them)
+        self.customer.sudo().dialog_legal_hold = False
+        posts = thread._dialog_posts()
+        self.board.sudo().unlink()
+        self.assertFalse(thread.exists())
+        self.assertFalse(posts.exists())
+        self.assertFalse(file.exists())
+
+    def test_a_restricted_message_is_discussed_by_its_readers_alone(self):
+        reader, outsider = self.user_colleague, self.user_employee
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                SECRET,
+                subject="Vertraulich",
+                user_id=reader.id,
+                reader_user_ids=(reader | self.user_admin).ids,
+                user=self.user_manager,
+            )
+        message.with_user(reader).action_dialog_discuss()
+        thread = message.sudo().dialog_board_thread_ids
+        # its members read it: who discussed it, its author and responsible
+        self.assertEqual(
+            thread.channel_member_ids.partner_id,
+            reader.partner_id | self.user_manager.partner_id,
+        )
+        # nothing is announced in the board channel
+        announced = self.env["mail.message"].search(
+            [("model", "=", "discuss.channel"), ("res_id", "=", self.board.id)]
+        )
+        self.assertNotIn("Vertraulich", str(announced.mapped("body")))
+        # a non-reader finds no thread, reads none of it, cannot open it
+        Channel = self.env["discuss.channel"].with_user(outsider)
+        self.assertFalse(Channel.search([("parent_channel_id", "=", self.board.id)]))
+        self.assertFalse(Channel.search([("name", "ilike", "Vertraulich")]))
+        with self.assertRaises(AccessError):
+            thread.with_user(outsider).read(["name"])
+        Message = self.env["mail.message"].with_user(outsider)
+        self.assertFalse(Message.search([("body", "ilike", "Lieferverzug")]))
+        with self.assertRaises(AccessError):
+            thread._dialog_posts().with_user(outsider).read(["body"])
+        with self.assertRaises(AccessError):
+            message.with_user(outsider).action_dialog_discuss()
+        # whoever invites them, a non-reader does not join
+        for inviter in (reader, self.env.ref("base.user_root")):
+            with (
+                self.assertRaisesRegex(AccessError, "not a reader"),
+                self.env.cr.savepoint(),
+            ):
+                thread.with_user(inviter).add_members(
+                    partner_ids=outsider.partner_id.ids
+                )
+        # a reader does; and a reader who no longer reads it leaves it
+        thread.with_user(reader).add_members(partner_ids=self.user_admin.partner_id.ids)
+        self.assertIn(self.user_admin.partner_id, thread.channel_member_ids.partner_id)
+        self.assertTrue(thread.with_user(reader).search([("id", "=", thread.id)]))
+        message.with_user(self.user_manager).write(
+            {"dialog_reader_user_ids": [(3, self.user_admin.id)]}
+        )
+        self.assertNotIn(
+            self.user_admin.partner_id, thread.channel_member_ids.partner_id
+        )
+        self.assertIn(reader.partner_id, thread.channel_member_ids.partner_id)
+
+    def test_restricted_later_or_by_group_the_thread_follows_its_readers(self):
+        message, thread = self.discuss()
+        thread.add_members(partner_ids=self.user_admin.partner_id.ids)
+        readers = self.env["res.groups"].create({"name": "Vertrauliche Runde"})
+        readers.users = self.user_colleague
+        # restricted after its discussion began: whoever is no reader (not
+        # its author, not in the group) leaves, and finds it no more
+        message.sudo().write({"dialog_reader_group_ids": [(6, 0, readers.ids)]})
+        self.assertEqual(
+            thread.channel_member_ids.partner_id,
+            self.user_employee.partner_id | self.user_colleague.partner_id,
+        )
+        Channel = self.env["discuss.channel"]
+        self.assertFalse(Channel.with_user(self.user_admin).search([]) & thread)
+        self.assertTrue(Channel.with_user(self.user_colleague).search([]) & thread)
+        # leaving the reader group is leaving the thread
+        self.user_colleague.write({"groups_id": [(3, readers.id)]})
+        self.assertEqual(
+            thread.channel_member_ids.partner_id, self.user_employee.partner_id
+        )
+        with self.assertRaises(AccessError):
+            thread.with_user(self.user_colleague).read(["name"])
 
 
 @tagged("post_install", "-at_install")
@@ -226,3 +338,53 @@ class TestBoardOverHttp(HttpCase, DialogCase):
                 lambda m: m.guest_id or m.partner_id.partner_share
             )
         )
+
+    def test_a_non_reader_reads_no_restricted_thread_over_http(self):
+        reader = self._employee("board.reader", "Rita Reader")
+        reader.password = "board.reader"
+        with self.mock_mail_gateway():
+            message = self.post(
+                self.customer,
+                SECRET,
+                subject="Vertraulich",
+                reader_user_ids=reader.ids,
+                user=self.user_manager,
+            )
+            message.with_user(reader).action_dialog_discuss()
+        thread = message.sudo().dialog_board_thread_ids
+        self.authenticate("employee", "employee")
+        for route, params in (
+            ("/discuss/channel/messages", {"channel_id": thread.id}),
+            (
+                "/discuss/channel/sub_channel/fetch",
+                {"parent_channel_id": thread.parent_channel_id.id},
+            ),
+            (
+                "/mail/thread/data",
+                {
+                    "thread_model": "discuss.channel",
+                    "thread_id": thread.id,
+                    "request_list": ["followers"],
+                },
+            ),
+            ("/mail/data", {"channels_as_member": True}),
+        ):
+            with self.subTest(route=route):
+                response = self.url_open(
+                    route,
+                    data=json.dumps({"params": params, "jsonrpc": "2.0"}),
+                    headers={"Content-Type": "application/json"},
+                )
+                self.assertNotIn(SECRET, response.text)
+                self.assertNotIn("Vertraulich", response.text)
+        self.assertEqual(
+            self.url_open(f"/discuss/channel/{thread.id}").status_code, 404
+        )
+        # the reader reads it
+        self.authenticate("board.reader", "board.reader")
+        response = self.url_open(
+            "/discuss/channel/messages",
+            data=json.dumps({"params": {"channel_id": thread.id}, "jsonrpc": "2.0"}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertIn("Lieferverzug", response.text)

@@ -75,6 +75,11 @@ class TestBoardTour(HttpCase, DialogCase):
             str(thread._dialog_posts().mapped("body")),
         )
         self.assertEqual(message.dialog_board_post_count, 2)
+        self.start_tour(
+            f"/odoo/res.partner/{self.customer.id}",
+            "customer_dialog_board_badge_tour",
+            login="dialog_manager",
+        )
 
 
 @tagged("post_install", "-at_install", "is_tour")

@@ -9,6 +9,10 @@ import re
 # gets an AccessError when asking for them (``read``, a search domain, a
 # group by), and ``search_read`` without field names leaves them out.
 EMPLOYEES_ONLY = "base.group_user"
+# Who reads a restricted message (models/readers/). Here, not there: a model
+# file imported from another folder would define its class before its turn
+# (models/__init__.py orders the overrides of mail.message).
+READER_FIELDS = ("dialog_reader_user_ids", "dialog_reader_group_ids")
 # Attachments uploaded in a composer that still belong to nobody.
 COMPOSER_MODELS = ("customer_dialog.composer", "mail.compose.message")
 # The data of an image pasted into a text, in base64.

@@ -4,3 +4,5 @@ from . import discuss_channel
 from . import mail_message
 from . import res_partner
 from . import res_config_settings
+from . import res_users
+from . import ir_attachment

@@ -1,12 +1,15 @@
 """The board channel and its threads: employees only, whatever a channel's
 settings say (a global record rule for share users, and no member that is a
-customer or a guest, however they were invited); a thread knows the dialog
-message it discusses and whether its matter is settled."""
+customer or a guest, however they were invited); the thread of a restricted
+message is the readers' alone (the same rule: the message's reader rule, for
+reading the thread and for joining it); a thread knows the dialog message it
+discusses and whether its matter is settled, and a legal hold keeps it."""
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # The board channel's system parameter (an id), else the channel created on
 # installation.
@@ -34,6 +37,55 @@ class DiscussChannel(models.Model):
     dialog_board_closed = fields.Boolean(
         string="Settled", readonly=True, groups="base.group_user"
     )
+    dialog_unreadable = fields.Boolean(
+        string="Thread of a Message Not Readable",
+        compute="_compute_dialog_unreadable",
+        search="_search_dialog_unreadable",
+        help="The thread of a restricted message the user is not a reader of.",
+    )
+
+    # ------------------------------------------------------------------
+    # A restricted message's thread: its readers' alone
+    # ------------------------------------------------------------------
+
+    @api.depends_context("uid")
+    def _compute_dialog_unreadable(self):
+        messages = self.sudo().dialog_message_id.with_env(self.env)
+        unreadable = messages._dialog_unreadable_by(self.env.user)
+        for channel in self:
+            channel.dialog_unreadable = channel.sudo().dialog_message_id in unreadable
+
+    def _search_dialog_unreadable(self, operator, value):
+        """The record rule's half for employees: the threads of restricted
+        messages the user does not read, by the message's own reader rule
+        (mail.message._dialog_reader_condition, one SQL condition); a few
+        rows, through the index on dialog_message_id."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on a thread's readers."))
+        messages = self.env["mail.message"]
+        messages._dialog_flush_readers()
+        self.flush_model(["dialog_message_id"])
+        unreadable = SQL(
+            """(SELECT thread.id FROM discuss_channel AS thread
+                 JOIN mail_message AS message ON message.id = thread.dialog_message_id
+                WHERE message.dialog_restricted AND NOT %s)""",
+            messages._dialog_reader_condition("message", self.env.user),
+        )
+        return [("id", "in" if (operator == "=") == value else "not in", unreadable)]
+
+    @api.model
+    def _dialog_leave_unreaders(self):
+        """Whoever no longer reads a restricted message leaves its thread
+        (readers changed, a user left a reader group): a member would still
+        get its posts on the bus."""
+        # (few threads; no index on the messages' flag to scan them by)
+        threads = self.sudo().search([("dialog_message_id", "!=", False)])
+        for thread in threads.filtered("dialog_message_id.dialog_restricted"):
+            message = thread.dialog_message_id
+            for member in thread.channel_member_ids:
+                user = member.partner_id.user_ids.filtered(lambda u: not u.share)[:1]
+                if not user or message._dialog_unreadable_by(user):
+                    member.unlink()
 
     @api.model
     def _dialog_board_channel(self):
@@ -68,6 +120,38 @@ class DiscussChannel(models.Model):
                 )
             board.dialog_board = True
         return board
+
+    # ------------------------------------------------------------------
+    # Legal hold, and threads that go through the ORM
+    # ------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_legal_hold(self):
+        """A legal hold keeps the discussion of its customer's messages: the
+        thread, also when its board channel is deleted."""
+        threads = (self | self.sub_channel_ids).sudo().filtered("dialog_message_id")
+        held = threads.dialog_message_id.dialog_partner_id.filtered("dialog_legal_hold")
+        if held:
+            raise UserError(
+                self.env._(
+                    "%(customer)s is under legal hold: the discussion of its "
+                    "messages cannot be deleted.",
+                    customer=held[0].display_name,
+                )
+            )
+
+    def unlink(self):
+        """A deleted board channel takes its threads through the ORM, posts
+        included: PostgreSQL's cascade would leave their posts, customer
+        content, without a channel."""
+        threads = self.sudo().sub_channel_ids.filtered("dialog_board") - self
+        if threads:
+            threads.unlink()
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Opening and settling a thread
+    # ------------------------------------------------------------------
 
     def _dialog_open_thread_action(self):
         self.ensure_one()
@@ -141,5 +225,15 @@ class DiscussChannelMember(models.Model):
                     self.env._(
                         "The Community Board is for employees only: customers "
                         "and guests cannot join it."
+                    )
+                )
+            message = member.channel_id.dialog_message_id
+            user = partner.user_ids.filtered(lambda user: not user.share)[:1]
+            if message.dialog_restricted and message._dialog_unreadable_by(user):
+                raise AccessError(
+                    self.env._(
+                        "%(name)s is not a reader of the restricted message and "
+                        "cannot join its discussion.",
+                        name=partner.name,
                     )
                 )

@@ -1,14 +1,15 @@
 """A dialog message discussed in the Community Board: its thread, created
 once and opened from the message, the form, the chatter and the overview;
 the number of posts and whether the matter is settled. The thread goes with
-its message (retention, deletion)."""
+its message (retention, deletion), its readers are the message's, a legal
+hold keeps its posts."""
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ...tools.dialog_constants import EMPLOYEES_ONLY
+from ...tools.dialog_constants import EMPLOYEES_ONLY, READER_FIELDS
 
 
 class MailMessage(models.Model):
@@ -75,20 +76,26 @@ class MailMessage(models.Model):
         self.check_access("read")
         if not self.dialog_visibility:
             raise UserError(self.env._("Only a dialog message can be discussed."))
-        if self.sudo().dialog_restricted:
-            raise UserError(
-                self.env._(
-                    "A restricted message is not discussed in the Community "
-                    "Board, which every employee reads."
-                )
-            )
         thread = self.sudo().dialog_board_thread_ids[:1]
         if thread:
             return thread._dialog_open_thread_action()
         board = self.env["discuss.channel"]._dialog_board_channel()
-        thread = board._create_sub_channel(name=self._dialog_board_title())
-        # employees only (see discuss_channel.py)
-        thread.sudo().write({"dialog_message_id": self.id, "dialog_board": True})
+        # created as Odoo creates a thread, but not announced in the board
+        # channel: the board's list of threads shows it to those who may read
+        # it, and a restricted message's thread to its readers alone (see
+        # discuss_channel.py), also when the message is restricted later
+        thread = board.create(
+            {
+                "channel_type": "channel",
+                "parent_channel_id": board.id,
+                "name": self._dialog_board_title(),
+                "dialog_message_id": self.id,
+                "dialog_board": True,
+            }
+        )
+        thread.add_members(
+            partner_ids=self.env.user.partner_id.ids, post_joined_message=False
+        )
         link = Markup('<p><a href="%s">%s</a></p>') % (
             self._dialog_backend_url(),
             self.env._("Open the dialog message"),
@@ -98,13 +105,13 @@ class MailMessage(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        # its author and responsible, employees who read it
         invited = (self.author_id | self.sudo().dialog_user_id.partner_id).filtered(
-            lambda p: p.user_ids.filtered(lambda u: not u.share)
-        )
-        if invited - thread.channel_member_ids.partner_id:
-            thread.add_members(
-                partner_ids=(invited - thread.channel_member_ids.partner_id).ids
-            )
+            lambda partner: (user := partner.user_ids.filtered(lambda u: not u.share))
+            and not self._dialog_unreadable_by(user[:1])
+        ) - thread.channel_member_ids.partner_id
+        if invited:
+            thread.add_members(partner_ids=invited.ids)
         return thread._dialog_open_thread_action()
 
     def _dialog_board_posts(self):
@@ -116,3 +123,23 @@ class MailMessage(models.Model):
         """A deleted dialog message (retention, its author, a manager) takes
         its board thread with it, posts included (Odoo's chatter removal)."""
         self.sudo().dialog_board_thread_ids.unlink()
+
+    def write(self, vals):
+        result = super().write(vals)
+        if set(READER_FIELDS) & set(vals) and self.sudo().dialog_board_thread_ids:
+            self.env["discuss.channel"]._dialog_leave_unreaders()
+        return result
+
+    def _dialog_held_customers(self):
+        """A post in a board thread is part of its message's file: a legal
+        hold keeps it as it is (edited or deleted in Discuss, deleted)."""
+        customers = super()._dialog_held_customers()
+        posts = self.sudo().filtered(lambda message: message.model == "discuss.channel")
+        if posts:
+            threads = (
+                self.env["discuss.channel"].sudo().browse(set(posts.mapped("res_id")))
+            )
+            customers |= threads.exists().dialog_message_id.dialog_partner_id.filtered(
+                "dialog_legal_hold"
+            )
+        return customers

@@ -117,12 +117,15 @@ class MailMessage(models.Model):
                 }
             )
         if self.dialog_board_post_count:
+            thread = self.sudo().dialog_board_thread_ids[:1]
             badges.append(
                 {
                     "label": self.env._(
                         "Board: %(count)s posts", count=self.dialog_board_post_count
                     ),
                     "tone": "primary",
+                    # opens the discussion, the other badges the message
+                    "url": f"/odoo/discuss?active_id=discuss.channel_{thread.id}",
                 }
             )
         if self.dialog_topic_id:

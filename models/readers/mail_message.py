@@ -17,11 +17,10 @@ from odoo.tools import SQL, sql
 
 from ...tools.dialog_constants import (
     EMPLOYEES_ONLY,
+    READER_FIELDS,
     DialogFileAccess,
     DialogReadFor,
 )
-
-READER_FIELDS = ("dialog_reader_user_ids", "dialog_reader_group_ids")
 
 
 class MailMessage(models.Model):

@@ -39,3 +39,18 @@ registry.category("web_tour.tours").add("customer_dialog_board_tour", {
         },
     ],
 });
+
+// The chatter's board badge opens the discussion itself.
+registry.category("web_tour.tours").add("customer_dialog_board_badge_tour", {
+    steps: () => [
+        {
+            content: "The message in the customer's chatter counts the posts",
+            trigger: ".o-mail-Message:contains('Lieferverzug seit drei Wochen') .o-customer-dialog-badges a:contains('Board: 2')",
+            run: "click",
+        },
+        {
+            content: "The badge opened the thread",
+            trigger: ".o-mail-Discuss .o-mail-Message:contains('Ich rufe den Kunden heute noch an.')",
+        },
+    ],
+});
