@@ -18,6 +18,7 @@ from . import follow_up
 from . import portal
 from . import incoming
 from . import letter
+from . import overview
 from . import privacy
 from . import readers
 from . import recipients

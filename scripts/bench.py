@@ -43,6 +43,8 @@ BENCH_TEMPLATE_BODY = """<div>
     <p>Kind regards,<br/><t t-out="user.name or ''">Mitchell Admin</t></p>
 </div>"""
 HTTP_RUNS = 15
+# the customer overview against the count of the big customer's messages
+OVERVIEW_LIMIT = 8
 PASSWORD = "bench-pw-123"
 LIST_VIEW = "customer_dialog.mail_message_dialog_view_list"
 
@@ -306,6 +308,44 @@ def step_dialog(env, n):
         [security.id],
     )
     say(f"{env.cr.rowcount} messages restricted to readers")
+    # the customer overview's to-dos: 10 on each order of the big customer and
+    # 500 on the customer itself, a third of them overdue, and a salesman
+    # who reads its orders
+    make_user(
+        env,
+        "bench.sales",
+        ["base.group_user", "sales_team.group_sale_salesman_all_leads"],
+    )
+    env.cr.execute(
+        """
+        INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name,
+                                   activity_type_id, summary, date_deadline,
+                                   user_id, active, create_uid, write_uid,
+                                   create_date, write_date)
+        SELECT model.id, d.model, d.res_id, d.name, %(todo)s, 'Bench to-do ' || g,
+               CURRENT_DATE + (g %% 30 - 10), %(uid)s, TRUE, %(uid)s, %(uid)s,
+               now(), now()
+          FROM (SELECT 'sale.order' AS model, id AS res_id, name FROM sale_order
+                 WHERE partner_id = %(big)s
+                UNION ALL
+                SELECT 'res.partner', id, name FROM res_partner WHERE id = %(big)s
+               ) d
+          JOIN ir_model model ON model.model = d.model
+         CROSS JOIN generate_series(1, 10) g
+        UNION ALL
+        SELECT model.id, 'res.partner', %(big)s, 'big', %(todo)s, 'Bench call ' || g,
+               CURRENT_DATE + (g %% 30 - 10), %(uid)s, TRUE, %(uid)s, %(uid)s,
+               now(), now()
+          FROM ir_model model CROSS JOIN generate_series(1, 490) g
+         WHERE model.model = 'res.partner'
+        """,
+        {
+            "todo": env.ref("mail.mail_activity_data_todo").id,
+            "uid": employee.id,
+            "big": big.id,
+        },
+    )
+    say(f"{env.cr.rowcount} to-dos of {big.name}")
 
 
 def vacuum():
@@ -333,7 +373,7 @@ class Bench:
         users = env["res.users"].with_context(active_test=False)
         self.user = {
             name: users.search([("login", "=", f"bench.{name}")])
-            for name in ("employee", "manager", "portal.big", "portal.small")
+            for name in ("employee", "manager", "sales", "portal.big", "portal.small")
         }
         from odoo.addons.customer_dialog.controllers.portal import DialogPortal
         from odoo.addons.sale.controllers.portal import CustomerPortal as SalePortal
@@ -531,6 +571,42 @@ class Bench:
             self.explain(label, first_page)
             orm, queries, floor_ms = self.side_by_side(first_page, floor)
             self.ratio_row(label, orm, floor_ms, 15, f"{queries} queries")
+
+    def customer_overview(self):
+        """The customer overview of the big customer, as a salesman opens it
+        (communication, to-dos, sales): bounded queries per section, against
+        the count of its messages, the one unavoidable scan of its size."""
+        Partner = self.env_as("sales")["res.partner"]
+
+        def page():
+            return Partner.dialog_overview(self.big.id, {})
+
+        floor = self.sql(
+            "SELECT count(*) FROM mail_message "
+            "WHERE dialog_partner_id = %s AND dialog_visibility IS NOT NULL",
+            (self.big.id,),
+        )
+        self.explain("customer overview (big customer)", page)
+        orm, queries, floor_ms = self.side_by_side(page, floor, runs=RUNS)
+        sections = page()["sections"]
+        counts = ", ".join(f"{s['key']} {s['count']}" for s in sections)
+        self.ratio_row(
+            "customer overview, big customer (salesman)",
+            orm,
+            floor_ms,
+            OVERVIEW_LIMIT,
+            f"{queries} queries, {counts}",
+        )
+        per_section = queries / len(sections)
+        self.row(
+            "customer overview, queries per section",
+            f"{per_section:.1f}",
+            "-",
+            "",
+            "<= 10",
+            per_section <= 10,
+            f"{len(sections)} sections",
+        )
 
     def count(self):
         partner = self.env_as("employee")["res.partner"].browse(self.big.id)
@@ -861,6 +937,7 @@ def step_measure(env, url, install_seconds, plans_log):
     for part in (
         bench.portal,
         bench.overview,
+        bench.customer_overview,
         bench.count,
         bench.list_view,
         bench.groups,

@@ -2,6 +2,7 @@ from . import test_bad_input
 from . import test_board
 from . import test_composer
 from . import test_correspondence
+from . import test_customer_overview
 from . import test_customer_tampering
 from . import test_delivery
 from . import test_desk

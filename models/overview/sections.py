@@ -1,0 +1,208 @@
+"""The overview's own sections: the customer's dialog messages with the
+chatter's badges, and every to-do on the customer, its contacts, their
+documents of the other sections and the dialog's follow-ups."""
+
+from odoo.osv import expression
+
+from ...tools.overview import ROWS, Section, cell
+
+# Odoo's colours of a to-do's due date (mail.activity.state)
+DUE_TONES = {"overdue": "danger", "today": "warning", "planned": "success"}
+
+
+class MessageSection(Section):
+    def __init__(self, env):
+        super().__init__(
+            "communication",
+            env._("Communication"),
+            "mail.message",
+            scope=lambda partners: [
+                ("dialog_partner_id", "in", partners.commercial_partner_id.ids),
+                ("dialog_visibility", "!=", False),
+                ("dialog_archived", "=", False),
+            ],
+            mine=lambda user: [
+                "|",
+                ("author_id", "=", user.partner_id.id),
+                ("dialog_user_id", "=", user.id),
+            ],
+            columns=[
+                ("date", env._("Date")),
+                ("dialog_title", env._("Subject")),
+                ("author_id", env._("Author")),
+            ],
+            filters=[
+                (
+                    "customer",
+                    env._("For the customer"),
+                    [("dialog_visibility", "=", "customer")],
+                ),
+                (
+                    "internal",
+                    env._("Internal"),
+                    [("dialog_visibility", "=", "internal")],
+                ),
+            ],
+            order="date desc, id desc",
+            sequence=10,
+        )
+        self.documents = False
+
+    def row(self, record):
+        return {
+            **super().row(record),
+            "badges": record._dialog_badges()["items"],
+            # opened in the dialog's own form, not mail's technical one
+            "view_id": self.form_view_id,
+        }
+
+    def to_page(self, env, partners, mine, filter_key):
+        self.form_view_id = env["ir.model.data"]._xmlid_to_res_id(
+            "customer_dialog.mail_message_dialog_view_form"
+        )
+        return super().to_page(env, partners, mine, filter_key)
+
+    def action(self, env, partners, mine, filter_key):
+        action = env["ir.actions.act_window"]._for_xml_id(
+            "customer_dialog.mail_message_dialog_action"
+        )
+        action["name"] = self.title
+        action["domain"] = self.domain(env, partners, mine, filter_key)
+        action["context"] = {}
+        return action
+
+
+class ActivitySection(Section):
+    """Open to-dos are Odoo's activities; done ones, the log lines Odoo
+    leaves when a to-do is marked done (the activity itself is gone)."""
+
+    def __init__(self, env):
+        super().__init__(
+            "activities",
+            env._("To-dos"),
+            "mail.activity",
+            scope=None,
+            mine=lambda user: [("user_id", "=", user.id)],
+            columns=[
+                ("summary", env._("To-do")),
+                ("res_name", env._("Document")),
+                ("user_id", env._("Assigned to")),
+                ("date_deadline", env._("Due Date")),
+            ],
+            filters=[("open", env._("Open"), None), ("done", env._("Done"), None)],
+            sequence=20,
+        )
+        self.documents = False
+        self.siblings = []
+
+    # the scope: the customer, its contacts, the documents of the other
+    # sections (as the user may read them), the follow-ups of its messages
+    def _documents(self, env, partners, model_field, id_field):
+        parts = [[(model_field, "=", "res.partner"), (id_field, "in", partners.ids)]]
+        for section in self.siblings:
+            if getattr(section, "documents", False):
+                Model = env[section.model].with_context(**section.context)
+                parts.append(
+                    [
+                        (model_field, "=", section.model),
+                        (id_field, "in", Model._search(section.scope(partners))),
+                    ]
+                )
+        return parts
+
+    def _open_domain(self, env, partners, mine):
+        customer = partners.commercial_partner_id
+        domain = expression.OR(
+            [
+                *self._documents(env, partners, "res_model", "res_id"),
+                [("dialog_message_id.dialog_partner_id", "in", customer.ids)],
+            ]
+        )
+        return expression.AND([domain, self.mine(env.user) if mine else []])
+
+    def _done_domain(self, env, partners, mine):
+        customer = partners.commercial_partner_id
+        domain = expression.OR(
+            [
+                *self._documents(env, partners, "model", "res_id"),
+                [("dialog_log_for_id.dialog_partner_id", "in", customer.ids)],
+            ]
+        )
+        mine = [("author_id", "=", env.user.partner_id.id)] if mine else []
+        return expression.AND([[("mail_activity_type_id", "!=", False)], domain, mine])
+
+    def counts(self, env, partners, mine):
+        open_count = env["mail.activity"].search_count(
+            self._open_domain(env, partners, mine)
+        )
+        done_count = env["mail.message"].search_count(
+            self._done_domain(env, partners, mine)
+        )
+        return {"all": open_count + done_count, "open": open_count, "done": done_count}
+
+    def records(self, env, partners, mine, filter_key, limit=ROWS):
+        found = []
+        if filter_key in ("all", "open"):
+            found += list(
+                env["mail.activity"].search(
+                    self._open_domain(env, partners, mine),
+                    limit=limit,
+                    order="date_deadline asc, id asc",
+                )
+            )
+        if filter_key in ("all", "done") and len(found) < limit:
+            found += list(
+                env["mail.message"].search(
+                    self._done_domain(env, partners, mine),
+                    limit=limit - len(found),
+                    order="date desc, id desc",
+                )
+            )
+        return found
+
+    def row(self, record):
+        """A to-do opens its document; its due date is coloured as Odoo
+        colours it."""
+        if record._name == "mail.activity":
+            return {
+                "id": record.res_id,
+                "model": record.res_model,
+                "cells": [
+                    record.summary or record.activity_type_id.name or "",
+                    record.res_name or "",
+                    cell(record, "user_id"),
+                    cell(record, "date_deadline"),
+                ],
+                "tone": DUE_TONES.get(record.state, ""),
+            }
+        return {
+            "id": record.res_id,
+            "model": record.model,
+            "cells": [
+                record.mail_activity_type_id.name or "",
+                record.record_name or "",
+                record.author_id.name or "",
+                cell(record, "date"),
+            ],
+            "tone": "muted",
+            "done": True,
+        }
+
+    def action(self, env, partners, mine, filter_key):
+        if filter_key == "done":
+            return {
+                "type": "ir.actions.act_window",
+                "name": env._("Done to-dos"),
+                "res_model": "mail.message",
+                "views": [[False, "list"], [False, "form"]],
+                "domain": self._done_domain(env, partners, mine),
+                "context": {"create": False},
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.title,
+            "res_model": "mail.activity",
+            "views": [[False, "list"], [False, "form"]],
+            "domain": self._open_domain(env, partners, mine),
+            "context": {"create": False},
+        }
