@@ -375,6 +375,12 @@ def main(base_url, db, out_dir, mail_dir):
         browser.settle()
         browser.shot(out / "board.png")
 
+        browser.open(form, ".o_form_view button[name='action_dialog_overview']")
+        browser.click(".o_form_view button[name='action_dialog_overview']")
+        browser.wait(".o_customer_dialog_overview_section")
+        browser.settle()
+        browser.shot(out / "customer-overview.png")
+
         browser.open(form, ".o-mail-Message .o-customer-dialog-badges")
         browser.evaluate(
             "document.querySelector('.o-mail-Chatter').scrollIntoView({block: 'start'})"
