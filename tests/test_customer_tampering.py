@@ -219,20 +219,21 @@ class TestEmployeeFiles(PortalCase):
     """Files of dialog messages stay the message's, whoever adds them."""
 
     def test_read_only_employee_pastes_an_image(self):
-        # the employee may read partners but not edit them
-        self.assertFalse(
-            self.customer.with_user(self.user_employee).has_access("write")
-        )
+        # an employee who may read partners but not edit them (no Sales:
+        # CRM lets salesmen edit partners)
+        reader = self._employee("rita.reader", "Rita Reader")
+        self.assertFalse(self.customer.with_user(reader).has_access("write"))
         with self.mock_mail_gateway():
             message = self.post(
                 self.customer,
                 f'<p>Foto vom Schaden</p><img src="data:image/png;base64,{PIXEL}">',
                 visibility="customer",
                 contact_id=self.contact.id,
+                user=reader,
             )
         image = message.attachment_ids
         self.assertEqual((image.res_model, image.res_id), ("mail.message", message.id))
-        self.assertEqual(message.author_id, self.partner_employee)
+        self.assertEqual(message.author_id, reader.partner_id)
         # the customer sees it in the portal with the link in the text
         token = image.sudo().access_token
         self.authenticate("karl.portal", "karl.portal")

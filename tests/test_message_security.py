@@ -131,12 +131,12 @@ class TestMessageSecurity(DialogCase):
     # ------------------------------------------------------------------
 
     def test_posting_needs_read_not_write(self):
-        self.assertFalse(
-            self.customer.with_user(self.user_employee).has_access("write")
-        )
-        message = self.post(self.customer, "Nur Leserechte", user=self.user_employee)
-        self.assertEqual(message.author_id, self.partner_employee)
-        self.assertEqual(message.create_uid, self.user_employee)
+        # (an employee without Sales: CRM lets salesmen edit partners)
+        reader = self._employee("rolf.reader", "Rolf Reader")
+        self.assertFalse(self.customer.with_user(reader).has_access("write"))
+        message = self.post(self.customer, "Nur Leserechte", user=reader)
+        self.assertEqual(message.author_id, reader.partner_id)
+        self.assertEqual(message.create_uid, reader)
 
     def test_only_author_or_manager_edits(self):
         with self.assertRaises(AccessError):

@@ -29,6 +29,7 @@ class Section:
         order=None,
         sequence=50,
         context=None,
+        counted_by=None,
     ):
         self.key = key
         self.title = title
@@ -40,6 +41,9 @@ class Section:
         self.order = order
         self.sequence = sequence
         self.context = context or {}
+        # (field, {filter key: its values}): every filter's count from one
+        # group-by on the field, instead of a count per filter
+        self.counted_by = counted_by
         # its records carry to-dos (the to-do section lists theirs)
         self.documents = True
         self.siblings = []
@@ -82,10 +86,22 @@ class Section:
 
     def counts(self, env, partners, mine):
         Model = env[self.model].with_context(**self.context)
-        return {
-            key: Model.search_count(self.domain(env, partners, mine, key))
-            for key, _label, _domain in self.filters
+        if not self.counted_by:
+            return {
+                key: Model.search_count(self.domain(env, partners, mine, key))
+                for key, _label, _domain in self.filters
+            }
+        fname, values = self.counted_by
+        groups = dict(
+            Model._read_group(
+                self.domain(env, partners, mine, "all"), [fname], ["__count"]
+            )
+        )
+        counts = {
+            key: sum(groups.get(value, 0) for value in covered)
+            for key, covered in values.items()
         }
+        return {"all": sum(groups.values()), **counts}
 
     def row(self, record):
         """A row: its cells as the user reads them, and how to open it."""

@@ -57,6 +57,14 @@ class ResPartner(models.Model):
                     ],
                     order="date_order desc, id desc",
                     sequence=30,
+                    counted_by=(
+                        "state",
+                        {
+                            "open": ("draft", "sent"),
+                            "won": ("sale",),
+                            "cancelled": ("cancel",),
+                        },
+                    ),
                 )
             )
         if "crm.lead" in self.env:

@@ -3,6 +3,7 @@ chatter's badges, and every to-do on the customer, its contacts, their
 documents of the other sections and the dialog's follow-ups."""
 
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ...tools.overview import ROWS, Section, cell
 
@@ -45,6 +46,10 @@ class MessageSection(Section):
             ],
             order="date desc, id desc",
             sequence=10,
+            counted_by=(
+                "dialog_visibility",
+                {"customer": ("customer",), "internal": ("internal",)},
+            ),
         )
         self.documents = False
 
@@ -111,54 +116,63 @@ class ActivitySection(Section):
         return parts
 
     def _open_domain(self, env, partners, mine):
-        customer = partners.commercial_partner_id
+        # the follow-ups of its messages: from the few activities that have
+        # a message to their message, not from its thousands of messages
+        follow_ups = SQL(
+            """(SELECT activity.id FROM mail_activity AS activity
+                  JOIN mail_message AS message
+                    ON message.id = activity.dialog_message_id
+                 WHERE message.dialog_partner_id = %s)""",
+            partners.commercial_partner_id.id,
+        )
         domain = expression.OR(
             [
                 *self._documents(env, partners, "res_model", "res_id"),
-                [("dialog_message_id.dialog_partner_id", "in", customer.ids)],
+                [("id", "in", follow_ups)],
             ]
         )
         return expression.AND([domain, self.mine(env.user) if mine else []])
 
     def _done_domain(self, env, partners, mine):
-        customer = partners.commercial_partner_id
+        # (the log lines of done follow-ups, from lines to their message)
+        log_lines = SQL(
+            """(SELECT line.id FROM mail_message AS line
+                  JOIN mail_message AS message ON message.id = line.dialog_log_for_id
+                 WHERE message.dialog_partner_id = %s)""",
+            partners.commercial_partner_id.id,
+        )
         domain = expression.OR(
             [
                 *self._documents(env, partners, "model", "res_id"),
-                [("dialog_log_for_id.dialog_partner_id", "in", customer.ids)],
+                [("id", "in", log_lines)],
             ]
         )
         mine = [("author_id", "=", env.user.partner_id.id)] if mine else []
         return expression.AND([[("mail_activity_type_id", "!=", False)], domain, mine])
 
+    def to_page(self, env, partners, mine, filter_key):
+        """One search of open to-dos and one of done ones (Odoo checks each
+        to-do's document after its query anyway): the counts are their
+        lengths, the rows their first ones."""
+        self.found = {
+            "open": env["mail.activity"].search(
+                self._open_domain(env, partners, mine),
+                order="date_deadline asc, id asc",
+            ),
+            "done": env["mail.message"].search(
+                self._done_domain(env, partners, mine), order="date desc, id desc"
+            ),
+        }
+        return super().to_page(env, partners, mine, filter_key)
+
     def counts(self, env, partners, mine):
-        open_count = env["mail.activity"].search_count(
-            self._open_domain(env, partners, mine)
-        )
-        done_count = env["mail.message"].search_count(
-            self._done_domain(env, partners, mine)
-        )
-        return {"all": open_count + done_count, "open": open_count, "done": done_count}
+        done, open_ = len(self.found["done"]), len(self.found["open"])
+        return {"all": open_ + done, "open": open_, "done": done}
 
     def records(self, env, partners, mine, filter_key, limit=ROWS):
-        found = []
-        if filter_key in ("all", "open"):
-            found += list(
-                env["mail.activity"].search(
-                    self._open_domain(env, partners, mine),
-                    limit=limit,
-                    order="date_deadline asc, id asc",
-                )
-            )
-        if filter_key in ("all", "done") and len(found) < limit:
-            found += list(
-                env["mail.message"].search(
-                    self._done_domain(env, partners, mine),
-                    limit=limit - len(found),
-                    order="date desc, id desc",
-                )
-            )
-        return found
+        if filter_key == "all":
+            return [*self.found["open"][:limit], *self.found["done"][:limit]][:limit]
+        return list(self.found[filter_key][:limit])
 
     def row(self, record):
         """A to-do opens its document; its due date is coloured as Odoo
