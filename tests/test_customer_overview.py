@@ -260,6 +260,23 @@ class TestCustomerOverview(DialogCase):
         self.assertEqual(employee["communication"]["count"], 1)
         _page, manager = self.overview(user=self.user_manager)
         self.assertEqual(manager["communication"]["count"], 2)
+        # a second company's order of the same customer: only for a user
+        # of that company
+        if "sale.order" in self.env:
+            sister_sales = self.env["res.company"].create({"name": "Vertrieb Süd GmbH"})
+            self.env["sale.order"].create(
+                {"partner_id": self.customer.id, "company_id": sister_sales.id}
+            )
+            _page, employee = self.overview()
+            _page, admin = self.overview(user=self.user_admin)
+            self.assertEqual(admin["sale"]["count"], employee["sale"]["count"])
+            self.user_admin.company_ids |= sister_sales
+            Partner = self.env["res.partner"].with_user(self.user_admin)
+            both = Partner.with_context(
+                allowed_company_ids=[self.env.company.id, sister_sales.id]
+            ).dialog_overview(self.customer.id, {})
+            sale = next(s for s in both["sections"] if s["key"] == "sale")
+            self.assertEqual(sale["count"], employee["sale"]["count"] + 1)
         # a customer of another company: not readable, a clear error
         sister = self.env["res.company"].create({"name": "Schwester GmbH"})
         foreign = self.env["res.partner"].create(
