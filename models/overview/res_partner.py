@@ -8,7 +8,7 @@ absent. A few queries per section, whatever the customer's size."""
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
-from ...tools.overview import Section
+from .app_sections import app_sections
 from .sections import ActivitySection, MessageSection
 
 
@@ -27,144 +27,7 @@ class ResPartner(models.Model):
             MessageSection(self.env),
             ActivitySection(self.env),
         ]
-        if "sale.order" in self.env:
-            sections.append(
-                Section(
-                    "sale",
-                    self.env._("Sales"),
-                    "sale.order",
-                    scope=lambda partners: [("partner_id", "in", partners.ids)],
-                    mine=lambda user: [("user_id", "=", user.id)],
-                    columns=[
-                        ("name", self.env._("Number")),
-                        ("date_order", self.env._("Date")),
-                        ("amount_total", self.env._("Total")),
-                        ("state", self.env._("Status")),
-                        ("user_id", self.env._("Salesperson")),
-                    ],
-                    filters=[
-                        (
-                            "open",
-                            self.env._("Open"),
-                            [("state", "in", ("draft", "sent"))],
-                        ),
-                        ("won", self.env._("Won"), [("state", "=", "sale")]),
-                        (
-                            "cancelled",
-                            self.env._("Cancelled"),
-                            [("state", "=", "cancel")],
-                        ),
-                    ],
-                    order="date_order desc, id desc",
-                    sequence=30,
-                    counted_by=(
-                        "state",
-                        {
-                            "open": ("draft", "sent"),
-                            "won": ("sale",),
-                            "cancelled": ("cancel",),
-                        },
-                    ),
-                )
-            )
-        if "crm.lead" in self.env:
-            sections.append(
-                Section(
-                    "crm",
-                    self.env._("Opportunities"),
-                    "crm.lead",
-                    scope=lambda partners: [
-                        ("partner_id", "in", partners.ids),
-                        ("type", "=", "opportunity"),
-                    ],
-                    mine=lambda user: [("user_id", "=", user.id)],
-                    columns=[
-                        ("name", self.env._("Opportunity")),
-                        ("expected_revenue", self.env._("Expected Revenue")),
-                        ("stage_id", self.env._("Stage")),
-                        ("user_id", self.env._("Salesperson")),
-                    ],
-                    filters=[
-                        (
-                            "open",
-                            self.env._("Open"),
-                            [("active", "=", True), ("stage_id.is_won", "=", False)],
-                        ),
-                        ("won", self.env._("Won"), [("stage_id.is_won", "=", True)]),
-                        (
-                            "lost",
-                            self.env._("Lost"),
-                            [("active", "=", False), ("probability", "=", 0)],
-                        ),
-                    ],
-                    order="create_date desc, id desc",
-                    sequence=35,
-                    context={"active_test": False},
-                )
-            )
-        if "project.project" in self.env:
-            running = ("on_track", "at_risk", "off_track", "on_hold")
-            sections.append(
-                Section(
-                    "project",
-                    self.env._("Projects"),
-                    "project.project",
-                    scope=lambda partners: [("partner_id", "in", partners.ids)],
-                    mine=lambda user: [("user_id", "=", user.id)],
-                    columns=[
-                        ("name", self.env._("Project")),
-                        ("user_id", self.env._("Project Manager")),
-                        ("last_update_status", self.env._("Status")),
-                        ("date", self.env._("Expiration Date")),
-                    ],
-                    filters=[
-                        (
-                            "open",
-                            self.env._("Open"),
-                            [("last_update_status", "!=", "done")],
-                        ),
-                        (
-                            "planned",
-                            self.env._("Planned"),
-                            [("last_update_status", "=", "to_define")],
-                        ),
-                        (
-                            "running",
-                            self.env._("In Progress"),
-                            [("last_update_status", "in", running)],
-                        ),
-                        (
-                            "done",
-                            self.env._("Done"),
-                            [("last_update_status", "=", "done")],
-                        ),
-                    ],
-                    order="id desc",
-                    sequence=40,
-                )
-            )
-            closed = ("1_done", "1_canceled")
-            sections.append(
-                Section(
-                    "task",
-                    self.env._("Tasks"),
-                    "project.task",
-                    scope=lambda partners: [("partner_id", "in", partners.ids)],
-                    mine=lambda user: [("user_ids", "in", user.ids)],
-                    columns=[
-                        ("name", self.env._("Task")),
-                        ("project_id", self.env._("Project")),
-                        ("date_deadline", self.env._("Deadline")),
-                        ("state", self.env._("Status")),
-                    ],
-                    filters=[
-                        ("open", self.env._("Open"), [("state", "not in", closed)]),
-                        ("done", self.env._("Done"), [("state", "in", closed)]),
-                    ],
-                    order="id desc",
-                    sequence=45,
-                )
-            )
+        sections += app_sections(self.env)
         return sorted(sections, key=lambda section: section.sequence)
 
     # ------------------------------------------------------------------
