@@ -2,6 +2,7 @@
 a section per installed app, each searched as the user (rights, companies,
 readers), in a bounded number of queries; bad calls get a clear error."""
 
+import json
 from datetime import timedelta
 
 from odoo import fields
@@ -122,6 +123,24 @@ class TestCustomerOverview(DialogCase):
             .search(action["domain"])
         )
         self.assertEqual(found.mapped("subject"), ["Angebot"])
+        # every section's "show all" is an action the client can be sent
+        Partner = self.env["res.partner"].with_user(self.user_employee)
+        for section in page["sections"]:
+            counts = {option["key"]: option["count"] for option in section["filters"]}
+            if section["key"] == "activities":
+                # (one list shows one kind: "all" lists the open to-dos)
+                counts["all"] = counts["open"]
+            for option in section["filters"]:
+                action = Partner.dialog_overview_show_all(
+                    self.customer.id, section["key"], {"filter": option["key"]}
+                )
+                json.dumps(action)
+                records = self.env[action["res_model"]].with_user(self.user_employee)
+                self.assertEqual(
+                    records.search_count(action["domain"]),
+                    counts[option["key"]],
+                    (section["key"], option["key"]),
+                )
 
     def test_sales_with_their_filters_and_their_to_dos(self):
         if "sale.order" not in self.env:
@@ -308,8 +327,15 @@ class TestCustomerOverview(DialogCase):
         ):
             with self.subTest(options=options), self.assertRaises(UserError):
                 Partner.dialog_overview(self.customer.id, options)
-        with self.assertRaises(UserError):
-            Partner.dialog_overview_show_all(self.customer.id, "contracts")
+        for key, options in (
+            ("contracts", {}),
+            (["sale"], {}),
+            (None, {}),
+            ("communication", "x"),
+            ("communication", {"filter": "won"}),
+        ):
+            with self.subTest(key=key, options=options), self.assertRaises(UserError):
+                Partner.dialog_overview_show_all(self.customer.id, key, options)
         # the overview is the firm's: not a customer's
         with self.assertRaises(AccessError):
             self.env["res.partner"].with_user(self.user_portal).dialog_overview(

@@ -92,7 +92,7 @@ class ResPartner(models.Model):
         """ "Show all" of a section: the app's own list view."""
         customer = self._dialog_browse_overview(partner_id)
         sections = {s.key: s for s in self._dialog_readable_sections()}
-        if key not in sections:
+        if not isinstance(key, str) or key not in sections:
             raise UserError(self.env._("This section does not exist."))
         options = _checked_options(self.env, {key: options or {}}, sections.values())
         partners = customer._dialog_overview_partners()

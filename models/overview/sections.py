@@ -203,20 +203,20 @@ class ActivitySection(Section):
         }
 
     def action(self, env, partners, mine, filter_key):
-        if filter_key == "done":
-            return {
-                "type": "ir.actions.act_window",
-                "name": env._("Done to-dos"),
-                "res_model": "mail.message",
-                "views": [[False, "list"], [False, "form"]],
-                "domain": self._done_domain(env, partners, mine),
-                "context": {"create": False},
-            }
+        """The to-dos' own list (done ones: their log lines; "all": the open
+        ones, one list shows one kind), on the ids the page found: the page's
+        domain holds subqueries, which no client can be sent."""
+        done = filter_key == "done"
+        found = env["mail.message" if done else "mail.activity"].search(
+            self._done_domain(env, partners, mine)
+            if done
+            else self._open_domain(env, partners, mine)
+        )
         return {
             "type": "ir.actions.act_window",
-            "name": self.title,
-            "res_model": "mail.activity",
+            "name": env._("Done to-dos") if done else self.title,
+            "res_model": found._name,
             "views": [[False, "list"], [False, "form"]],
-            "domain": self._open_domain(env, partners, mine),
+            "domain": [("id", "in", found.ids)],
             "context": {"create": False},
         }
