@@ -74,15 +74,25 @@ class DiscussChannel(models.Model):
         return [("id", "in" if (operator == "=") == value else "not in", unreadable)]
 
     @api.model
-    def _dialog_leave_unreaders(self):
+    def _dialog_leave_unreaders(self, partners=None):
         """Whoever no longer reads a restricted message leaves its thread
         (readers changed, a user left a reader group): a member would still
-        get its posts on the bus."""
-        # (few threads; no index on the messages' flag to scan them by)
-        threads = self.sudo().search([("dialog_message_id", "!=", False)])
+        get its posts on the bus. These threads, else every board thread
+        (of ``partners``, when given); one check per member of a restricted
+        thread."""
+        threads = self.sudo()
+        if not threads:
+            domain = [("dialog_message_id", "!=", False)]
+            if partners is not None:
+                domain.append(("channel_member_ids.partner_id", "in", partners.ids))
+            # (few threads; no index on the messages' flag to scan them by)
+            threads = threads.search(domain)
         for thread in threads.filtered("dialog_message_id.dialog_restricted"):
             message = thread.dialog_message_id
-            for member in thread.channel_member_ids:
+            members = thread.channel_member_ids
+            if partners is not None:
+                members = members.filtered(lambda m: m.partner_id in partners)
+            for member in members:
                 user = member.partner_id.user_ids.filtered(lambda u: not u.share)[:1]
                 if not user or message._dialog_unreadable_by(user):
                     member.unlink()

@@ -126,8 +126,10 @@ class MailMessage(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if set(READER_FIELDS) & set(vals) and self.sudo().dialog_board_thread_ids:
-            self.env["discuss.channel"]._dialog_leave_unreaders()
+        if set(READER_FIELDS) & set(vals):
+            # (only the threads of these messages)
+            if threads := self.sudo().dialog_board_thread_ids:
+                threads._dialog_leave_unreaders()
         return result
 
     def _dialog_held_customers(self):

@@ -15,7 +15,8 @@ class ResUsers(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if "active" in vals or any(key.startswith(GROUP_KEYS) for key in vals):
-            self.env["discuss.channel"]._dialog_leave_unreaders()
+            # (only the threads these users are members of)
+            self.env["discuss.channel"]._dialog_leave_unreaders(self.partner_id)
         return result
 
 
