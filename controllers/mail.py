@@ -11,6 +11,9 @@ from ..tools.dialog_input import is_request_id
 
 
 class DialogPortalChatter(PortalChatter):
+    # Both only read, but stay read/write: portal declares them so, and Odoo
+    # refuses an override that makes its parent's route read-only.
+
     @http.route()
     def portal_avatar(
         self, res_id=None, height=50, width=50, access_token=None, _hash=None, pid=None

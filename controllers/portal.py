@@ -132,6 +132,7 @@ class DialogPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_dialog_messages(
         self, page=1, sortby="date", filterby="all", search_in="all", search=None, **kw
@@ -190,7 +191,6 @@ class DialogPortal(CustomerPortal):
                 "search": search,
             }
         )
-        request.session["my_dialog_messages_history"] = messages.ids[:100]
         return request.render("customer_dialog.portal_my_dialog_messages", values)
 
     @staticmethod
@@ -227,7 +227,13 @@ class DialogPortal(CustomerPortal):
             "customer_dialog.portal_my_dialog_message", values, status=status
         )
 
-    @http.route("/my/messages/<int:message_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/messages/<int:message_id>",
+        type="http",
+        auth="user",
+        website=True,
+        readonly=True,
+    )
     def portal_my_dialog_message(self, message_id, **kw):
         message = self._dialog_get_message(message_id)
         conversation = message.dialog_reply_to_id
@@ -242,6 +248,7 @@ class DialogPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_dialog_message_attachment(self, message_id, attachment_id, **kw):
         message = self._dialog_get_message(message_id)
@@ -289,7 +296,12 @@ class DialogPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     @http.route(
-        "/my/messages/export", type="http", auth="user", methods=["GET"], website=True
+        "/my/messages/export",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+        readonly=True,
     )
     def portal_my_dialog_export(self, **kw):
         """The visitor's customer file: the published messages of their own
@@ -330,6 +342,7 @@ class DialogPortal(CustomerPortal):
         auth="user",
         methods=["GET"],
         website=True,
+        readonly=True,
     )
     def portal_my_dialog_export_json(self, **kw):
         """The same file, machine-readable (Art. 20 GDPR, data portability):
@@ -349,7 +362,12 @@ class DialogPortal(CustomerPortal):
         )
 
     @http.route(
-        "/my/messages/privacy", type="http", auth="user", methods=["GET"], website=True
+        "/my/messages/privacy",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+        readonly=True,
     )
     def portal_my_dialog_privacy(self, **kw):
         """What the company stores of the customer's communication, and how

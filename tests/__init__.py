@@ -24,6 +24,7 @@ from . import test_portal_chatter
 from . import test_privacy
 from . import test_privacy_everywhere
 from . import test_readers
+from . import test_readonly
 from . import test_recipients
 from . import test_reliability
 from . import test_retention

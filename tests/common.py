@@ -1,6 +1,10 @@
 import functools
 import json
+from contextlib import contextmanager
 from unittest import SkipTest
+from unittest.mock import patch
+
+from odoo import http
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 from odoo.modules.registry import Registry
@@ -27,6 +31,32 @@ def needs_sale(test):
         return test(self, *args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def request_attempts():
+    """Whether each request served in the block ran on a read-only cursor:
+    one list per request, one entry per attempt. Odoo runs a read-only route
+    on a read-only cursor (on the replica where there is one) and, when it
+    writes, rolls back and runs it again on a read/write cursor
+    (http.Request._transactioning); in tests the read-only cursor is a
+    ``SET TRANSACTION READ ONLY`` one. ``[True]`` is a request that ran
+    read-only and wrote nothing."""
+    requests = []
+    transactioning = http.Request._transactioning
+
+    def recording(request, func, readonly):
+        attempts = []
+        requests.append(attempts)
+
+        def attempt(*args, **kwargs):
+            attempts.append(request.env.cr.readonly)
+            return func(*args, **kwargs)
+
+        return transactioning(request, attempt, readonly)
+
+    with patch.object(http.Request, "_transactioning", recording):
+        yield requests
 
 
 class DialogCase(MailCommon):

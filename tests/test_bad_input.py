@@ -13,7 +13,7 @@ from odoo.tests import HttpCase, tagged
 from ..controllers.mail import DialogPortalChatter
 from ..controllers.portal import DialogPortal
 from ..tools.dialog_input import printable
-from .common import DialogCase
+from .common import DialogCase, request_attempts
 
 TOO_BIG = 2**31
 
@@ -373,7 +373,7 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
         self.authenticate("karl.portal", "karl.portal")
 
     def module_urls(self):
-        """(url, methods) of every route this module's controllers declare
+        """(url, methods, read-only) of every route this module's controllers declare
         or override."""
         values = {
             "message_id": self.published.id,
@@ -398,7 +398,7 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
                 for route in routing["routes"]:
                     url = re.sub(r"<int:(\w+)>", lambda m: str(values[m[1]]), route)
                     methods = set(routing.get("methods") or ["GET", "POST"])
-                    urls.append((url, methods))
+                    urls.append((url, methods, bool(routing.get("readonly"))))
         return urls
 
     def test_no_parameter_shape_gives_500(self):
@@ -407,7 +407,7 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
         page = self.url_open(f"/my/messages/{self.published.id}").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         failures = []
-        for url, methods in urls:
+        for url, methods, readonly in urls:
             method = "POST" if methods == {"POST"} else "GET"
             for name in self.PARAMETERS:
                 for shape, make in self.SHAPES.items():
@@ -418,13 +418,20 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
                     if method == "GET" and not files:
                         send = functools.partial(self.opener.get, params=data)
                         data = None
-                    response = send(
-                        self.base_url() + url,
-                        data=data,
-                        files=files,
-                        allow_redirects=False,
-                        timeout=60,
-                    )
+                    with request_attempts() as requests:
+                        response = send(
+                            self.base_url() + url,
+                            data=data,
+                            files=files,
+                            allow_redirects=False,
+                            timeout=60,
+                        )
                     if response.status_code >= 500 or "Traceback" in response.text:
                         failures.append((url, name, shape, response.status_code))
+                    # a read-only route answers bad input without a write:
+                    # on a replica it never needs the primary for it (a
+                    # method it does not take is refused before any cursor)
+                    if readonly and any(tries != [True] for tries in requests):
+                        failures.append((url, name, shape, "wrote", requests))
         self.assertEqual(failures, [])
+        self.assertTrue(any(readonly for _url, _methods, readonly in urls))

@@ -55,6 +55,7 @@ class ResPartner(models.Model):
         return partner.commercial_partner_id
 
     @api.model
+    @api.readonly
     def dialog_overview(self, partner_id, options=None):
         """The overview of the customer ``partner_id`` (an integer; a
         contact's company) as the page shows it. ``options`` per section key:
@@ -88,6 +89,7 @@ class ResPartner(models.Model):
         }
 
     @api.model
+    @api.readonly
     def dialog_overview_show_all(self, partner_id, key, options=None):
         """ "Show all" of a section: the app's own list view."""
         customer = self._dialog_browse_overview(partner_id)
