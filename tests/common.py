@@ -5,7 +5,6 @@ from unittest import SkipTest
 from unittest.mock import patch
 
 from odoo import http
-
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
 from odoo.modules.registry import Registry
 from odoo.tests.common import get_db_name
