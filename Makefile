@@ -1,5 +1,6 @@
 # Two commands do everything: `make run` and `make test`. See README.md.
-.PHONY: run test test-odoo lint setup pot bench stress mails reply screenshots test-standard
+# make cluster: two Odoo nodes on a PostgreSQL primary and hot standby (README)
+.PHONY: cluster run test test-odoo lint setup pot bench stress mails reply screenshots test-standard
 
 run:
 	@scripts/run.sh
@@ -37,5 +38,9 @@ pot:
 bench:
 	@scripts/bench.sh
 
+# make stress CLUSTER=1: the same against make cluster's set-up
 stress:
-	@scripts/stress.sh
+	@CLUSTER=$(CLUSTER) scripts/stress.sh
+
+cluster:
+	@scripts/cluster.sh

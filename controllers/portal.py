@@ -1,4 +1,5 @@
 import json
+import time
 
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
@@ -14,6 +15,20 @@ from odoo.tools import escape_psql, plaintext2html
 from ..models.incoming.mail_message import DialogAttachmentTooLarge
 from ..report.customer_file import PORTAL_EXPORT
 from ..tools.dialog_input import MAX_ID, check_text, printable
+
+# Seconds during which a visitor who just wrote (replied) reads on the
+# primary: a hot standby replays a commit within milliseconds, but the page
+# that follows the write must show it, whatever the standby's lag
+# (read-your-writes).
+READ_YOUR_WRITES = 10
+
+
+def read_only(controller):
+    """``readonly`` of the portal's reading routes: on a read-only cursor (the
+    replica, db_replica_host, where there is one), except for a visitor who
+    wrote within READ_YOUR_WRITES seconds."""
+    until = request.session.get("dialog_primary_until")
+    return not (isinstance(until, int | float) and until > time.time())
 
 
 class DialogPortal(CustomerPortal):
@@ -132,7 +147,7 @@ class DialogPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_messages(
         self, page=1, sortby="date", filterby="all", search_in="all", search=None, **kw
@@ -232,7 +247,7 @@ class DialogPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_message(self, message_id, **kw):
         message = self._dialog_get_message(message_id)
@@ -248,7 +263,7 @@ class DialogPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_message_attachment(self, message_id, attachment_id, **kw):
         message = self._dialog_get_message(message_id)
@@ -289,6 +304,7 @@ class DialogPortal(CustomerPortal):
             return self._dialog_message_page(
                 message, error=str(error), reply_body=printable(body), status=400
             )
+        request.session["dialog_primary_until"] = time.time() + READ_YOUR_WRITES
         return request.redirect(f"/my/messages/{message.id}#message-{reply.id}")
 
     # ------------------------------------------------------------------
@@ -301,7 +317,7 @@ class DialogPortal(CustomerPortal):
         auth="user",
         methods=["GET"],
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_export(self, **kw):
         """The visitor's customer file: the published messages of their own
@@ -342,7 +358,7 @@ class DialogPortal(CustomerPortal):
         auth="user",
         methods=["GET"],
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_export_json(self, **kw):
         """The same file, machine-readable (Art. 20 GDPR, data portability):
@@ -367,7 +383,7 @@ class DialogPortal(CustomerPortal):
         auth="user",
         methods=["GET"],
         website=True,
-        readonly=True,
+        readonly=read_only,
     )
     def portal_my_dialog_privacy(self, **kw):
         """What the company stores of the customer's communication, and how

@@ -30,9 +30,10 @@ link_module() {
     ln -sfn "$REPO_ROOT" "$ADDONS_DIR/$MODULE_NAME"
 }
 
-# Writes an Odoo configuration file for this checkout and prints its path.
+# Writes an Odoo configuration file for this checkout and prints its path
+# (write_odoo_config NAME: a second one, e.g. for the cluster).
 write_odoo_config() {
-    local conf="$CACHE_DIR/odoo-$CHECKOUT_ID.conf"
+    local conf="$CACHE_DIR/odoo-$CHECKOUT_ID${1:+-$1}.conf"
     cat > "$conf" <<CONF
 [options]
 addons_path = $ODOO_DIR/odoo/addons,$ODOO_DIR/addons,$ADDONS_DIR

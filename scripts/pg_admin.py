@@ -1,12 +1,13 @@
 """Small PostgreSQL helper for the setup scripts (runs in the cached venv).
 
 Usage: pg_admin.py HOST PORT USER COMMAND [DBNAME]
-COMMAND: reachable | ensure-role | exists DB | drop DB
+COMMAND: reachable | ensure-role | exists DB | drop DB | standby
 """
 
 import getpass
 import socket
 import sys
+import time
 
 import psycopg2
 from psycopg2 import sql
@@ -73,6 +74,26 @@ def drop(host, port, user, dbname):
     return True
 
 
+def standby(host, port, user):
+    """Whether the server is a hot standby streaming from its primary
+    (within 30 s of its start)."""
+    for _ in range(60):
+        try:
+            with connect(host, port, user) as conn, conn.cursor() as cr:
+                cr.execute(
+                    "SELECT pg_is_in_recovery(), "
+                    "(SELECT count(*) FROM pg_stat_wal_receiver "
+                    "WHERE status = 'streaming')"
+                )
+                recovering, streaming = cr.fetchone()
+                if recovering and streaming:
+                    return True
+        except psycopg2.OperationalError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
 def main(argv):
     host, port, user, command, *rest = argv
     if command == "reachable":
@@ -81,6 +102,8 @@ def main(argv):
         ok = ensure_role(host, port, user)
     elif command == "exists":
         ok = db_exists(host, port, user, rest[0])
+    elif command == "standby":
+        ok = standby(host, port, user)
     elif command == "drop":
         ok = drop(host, port, user, rest[0])
     else:

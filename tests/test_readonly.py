@@ -10,11 +10,15 @@ one: ``request_attempts`` shows whether a request needed that second run.
 """
 
 import re
+import time
+from unittest.mock import Mock, patch
 
 from odoo import http
 from odoo.conf import server_wide_modules
 from odoo.tests import HttpCase, tagged
 
+from ..controllers import portal
+from ..controllers.portal import READ_YOUR_WRITES
 from .common import DialogCase, request_attempts
 
 MODULE = "odoo.addons.customer_dialog."
@@ -107,6 +111,34 @@ class TestReadOnlyRoutes(HttpCase, DialogCase):
                 self.assert_read_only(requests, url)
         page = self.url_open("/my/messages").text
         self.assertIn("Vertragsverlängerung", page)
+
+    def test_own_reply_is_read_on_the_primary(self):
+        """Right after their reply, the visitor's pages are read on the
+        primary, where the reply is (read-your-writes whatever the standby's
+        lag); afterwards, and for everyone else, on the replica."""
+        self.authenticate("karl.portal", "karl.portal")
+        url = f"/my/messages/{self.published.id}"
+        token = re.search(
+            r'name="csrf_token" value="([^"]+)"', self.url_open(url).text
+        )[1]
+        with request_attempts() as requests:
+            response = self.url_open(
+                f"{url}/reply", data={"body": "Danke, passt!", "csrf_token": token}
+            )
+        self.assertIn("Danke, passt!", response.text)
+        self.assertEqual(requests, [[False], [False]], "reply, then its page")
+        later = time.time() + READ_YOUR_WRITES + 1
+        with (
+            patch.object(portal, "time", Mock(time=Mock(return_value=later))),
+            request_attempts() as requests,
+        ):
+            self.assertIn("Danke, passt!", self.url_open(url).text)
+        self.assert_read_only(requests, "the page later")
+        self.authenticate("admin", "admin")
+        self.authenticate("karl.portal", "karl.portal")
+        with request_attempts() as requests:
+            self.assertIn("Danke, passt!", self.url_open(url).text)
+        self.assert_read_only(requests, "the page in a new session")
 
     def test_portal_counter_writes_nothing(self):
         self.authenticate("karl.portal", "karl.portal")
