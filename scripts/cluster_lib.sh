@@ -89,7 +89,8 @@ CONF
 }
 
 # start_cluster_nodes CONF DB LOG_DIR HTTP_PORT... : one Odoo node per port,
-# each with CLUSTER_WORKERS (2) workers and a cron thread, logging into
+# each with CLUSTER_WORKERS (2) workers and a cron thread, logging warnings
+# and every request (with its cursor: ro = on the standby) into
 # LOG_DIR/node<N>.log; sets NODE_URLS and waits until every node answers.
 start_cluster_nodes() {
     local conf="$1" db="$2" logs="$3" index=0 port gevent pid
@@ -102,7 +103,7 @@ start_cluster_nodes() {
             --db-filter="^$db\$" --workers="${CLUSTER_WORKERS:-2}" \
             --max-cron-threads=1 --http-interface=127.0.0.1 \
             --http-port="$port" --gevent-port="$gevent" \
-            --limit-time-real=300 --log-level=warn \
+            --limit-time-real=300 --log-level=warn --log-handler=werkzeug:INFO \
             --logfile="$logs/node$index.log" "${SMTP_ARGS[@]}" \
             >"$logs/node$index.stderr" 2>&1 &
         pid=$!

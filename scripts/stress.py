@@ -1,9 +1,12 @@
 """The load test behind `make stress` (scripts/stress.sh starts Odoo and the SMTP
 sink, then runs this).
 
-Usage: stress.py URL DB SINK_DIR SMTP_PORT
+Usage: stress.py URLS DB SINK_DIR SMTP_PORT
 
-Over XML-RPC on loopback it
+URLS: one Odoo node, or several separated by commas (make stress CLUSTER=1:
+two nodes on a PostgreSQL primary that read on a hot standby, whose port is
+STRESS_STANDBY_PORT). Calls are spread over the nodes. Over XML-RPC and the
+portal's HTTP on loopback it
 1. sets up the database: the SMTP sink as outgoing mail server, an employee,
    customers (companies with and without email, contacts);
 2. fires STRESS_N concurrent `dialog_post` calls from STRESS_THREADS threads
@@ -16,16 +19,28 @@ Over XML-RPC on loopback it
    stored exactly once and a failed one not at all, that every delivered
    customer message reached the sink exactly once at its address, that no
    internal message reached it, and that nothing is left pending;
-5. prints posts/s of both side by side.
+5. prints posts/s of both side by side;
+6. then a mixed load: STRESS_PORTAL_N portal visits (list, then a message;
+   every REPLY_EVERY-th visit a reply and the page it lands on, on the
+   other node) while as many `dialog_post` calls run; checks every reply
+   stored once and shown on the page right after it (read-your-writes
+   across the standby's lag) and, on a cluster, that at least 90 % of the
+   portal's page reads ran on the standby (its pg_stat_database);
+7. prints p50/p95 latencies per kind of call;
+8. reads Odoo's logs (STRESS_LOGS, separated by colons): any ERROR,
+   CRITICAL or Traceback line fails the run.
 
 Exits 1 when a check fails.
 """
 
 import email
+import itertools
 import json
 import os
 import re
+import statistics
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -34,8 +49,16 @@ from concurrent.futures import ThreadPoolExecutor
 from email import policy
 from pathlib import Path
 
-URL, DB, SINK_DIR, SMTP_PORT = sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4]
+from stress_portal import StandbyCounter, create_portal_users, visit_all
+
+URLS = sys.argv[1].split(",")
+URL = URLS[0]
+DB, SINK_DIR, SMTP_PORT = sys.argv[2], Path(sys.argv[3]), sys.argv[4]
+STANDBY_PORT = os.environ.get("STRESS_STANDBY_PORT")
+LOGS = [Path(p) for p in os.environ.get("STRESS_LOGS", "").split(":") if p]
 N = int(os.environ.get("STRESS_N", "400"))
+PORTAL_N = int(os.environ.get("STRESS_PORTAL_N", "240"))
+REPLY_EVERY = 6
 THREADS = int(os.environ.get("STRESS_THREADS", "8"))
 DRAIN_TIMEOUT = int(os.environ.get("STRESS_DRAIN_TIMEOUT", "90"))
 CUSTOMERS = 20  # the first HOT ones get most of the traffic
@@ -49,22 +72,39 @@ CONCURRENCY_RE = re.compile(r"serializ|concurrent update|could not obtain lock",
 # the customer, as with dialog_post (eight threads subscribing the same author
 # at once fail on Odoo's unique constraint of followers, a race of Odoo's own)
 QUIET = {"mail_create_nosubscribe": True}
-TOKEN_RE = re.compile(r"(?:dlg|plain)-[0-9a-f]{8}-\d{5}")
+TOKEN_RE = re.compile(r"(?:dlg|plain|mix|reply)-[0-9a-f]{8}-\d{5}")
+PORTAL_PASSWORD = "stress-portal-pw"
+# Odoo log lines that fail the run: errors, and tracebacks at any level
+LOG_PROBLEM_RE = re.compile(r" (ERROR|CRITICAL) |^Traceback", re.M)
+LATENCIES = {}  # kind of call: [seconds]
+LATENCY_LOCK = threading.Lock()
+NODES = itertools.count()
 
 
-def proxy(endpoint):
-    return xmlrpc.client.ServerProxy(f"{URL}/xmlrpc/2/{endpoint}", allow_none=True)
+def timed(kind, func, *args, **kwargs):
+    start = time.monotonic()
+    try:
+        return func(*args, **kwargs)
+    finally:
+        with LATENCY_LOCK:
+            LATENCIES.setdefault(kind, []).append(time.monotonic() - start)
+
+
+def proxy(endpoint, url=URL):
+    return xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/{endpoint}", allow_none=True)
 
 
 class Client:
-    """One XML-RPC connection as one user (ServerProxy is not thread-safe)."""
+    """One XML-RPC connection as one user (ServerProxy is not thread-safe),
+    to one node: each new client to the next node."""
 
-    def __init__(self, login, password):
+    def __init__(self, login, password, url=None):
+        self.url = url or URLS[next(NODES) % len(URLS)]
         self.password = password
-        self.uid = proxy("common").authenticate(DB, login, password, {})
+        self.uid = proxy("common", self.url).authenticate(DB, login, password, {})
         if not self.uid:
             raise SystemExit(f"cannot log in as {login}")
-        self.models = proxy("object")
+        self.models = proxy("object", self.url)
 
     def __call__(self, model, method, *args, **kwargs):
         return self.models.execute_kw(
@@ -81,7 +121,7 @@ class Client:
         }
         payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": 1}
         request = urllib.request.Request(
-            f"{URL}/jsonrpc",
+            f"{self.url}/jsonrpc",
             json.dumps(payload).encode(),
             {"Content-Type": "application/json"},
         )
@@ -174,8 +214,6 @@ def fire(kind, calls):
     local = {}
 
     def client():
-        import threading
-
         me = threading.get_ident()
         if me not in local:
             local[me] = Client(*EMPLOYEE)
@@ -187,12 +225,18 @@ def fire(kind, calls):
         body = f"<p>Stress {kind} message {token}</p>"
         rpc = client()
         try:
-            if kind == "dlg":
+            if kind in ("dlg", "mix"):
                 kwargs = {"visibility": visibility, "channel": "phone"}
                 if contact:
                     kwargs["contact_id"] = contact
-                message_id = rpc(
-                    "res.partner", "dialog_post", [customer], body, **kwargs
+                message_id = timed(
+                    "dialog_post",
+                    rpc,
+                    "res.partner",
+                    "dialog_post",
+                    [customer],
+                    body,
+                    **kwargs,
                 )
             elif visibility == "customer":
                 message_id = rpc.json(
@@ -232,7 +276,8 @@ def fire(kind, calls):
 
 
 def sink_mails():
-    """[(recipients, text of all parts, tokens found)] of every stored email."""
+    """[(recipients, tokens and "id-<message id>" of portal links found)]
+    of every stored email."""
     mails = []
     for path in sorted(SINK_DIR.glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -251,7 +296,9 @@ def sink_mails():
                         part.get_payload(decode=True).decode("utf-8", "replace")
                     )
         text = "\n".join(texts)
-        mails.append((recipients, set(TOKEN_RE.findall(text))))
+        # a privacy notice carries the message's portal link, not its text
+        links = {f"id-{i}" for i in re.findall(r"/my/messages/(\d+)", text)}
+        mails.append((recipients, set(TOKEN_RE.findall(text)) | links))
     return mails
 
 
@@ -297,25 +344,128 @@ def drain(admin):
         time.sleep(2)
 
 
+def mixed_load(admin, customers, calls, results, timings):
+    """Portal visits and replies on every node while as many dialog_post
+    calls run ("mix"); returns the problems found."""
+    logins = create_portal_users(
+        admin,
+        [contact for _customer, contact in customers[: HOT + 3]],
+        RUN,
+        PORTAL_PASSWORD,
+    )
+    standby = StandbyCounter(STANDBY_PORT, DB)
+    before = standby()
+    with ThreadPoolExecutor(2) as pool:
+        posting = pool.submit(fire, "mix", calls[: max(PORTAL_N, 1)])
+        portal = pool.submit(
+            visit_all,
+            URLS,
+            DB,
+            logins,
+            PORTAL_PASSWORD,
+            PORTAL_N,
+            max(THREADS // 2, 1),
+            lambda index: f"reply-{RUN}-{index:05d}",
+            timed,
+            REPLY_EVERY,
+        )
+        results["mix"], timings["mix"] = posting.result()
+        reads, replies, problems = portal.result()
+    time.sleep(1)  # the standby's statistics are sent every 500 ms
+    on_standby = standby() - before
+    stored_replies = stored(admin, "reply")
+    for token, message_id in replies.items():
+        found = stored_replies.get(token, [])
+        if isinstance(message_id, str):
+            problems.append(f"{token}: the reply failed ({message_id})")
+        elif len(found) != 1:
+            problems.append(f"{token}: reply stored {len(found)} times")
+    print(
+        f"  portal: {PORTAL_N} visits, {reads} page reads, {len(replies)} replies "
+        f"({len(stored_replies)} stored), each shown on the page right after it"
+    )
+    if STANDBY_PORT:
+        modes = portal_read_modes()
+        total = sum(modes.values())
+        share = modes.get("ro", 0) / max(total, 1)
+        print(
+            f"  hot standby: {modes.get('ro', 0)} of {total} portal page reads ran "
+            f"on it ({share:.0%}, target >= 90 %; Odoo's request log: "
+            f"{dict(sorted(modes.items()))}); the standby ran {on_standby} "
+            f"transactions; the {len(replies)} pages right after a reply were "
+            "read on the primary (read-your-writes)"
+        )
+        if share < 0.9 or modes.get("ro->rw"):
+            problems.append(
+                f"only {share:.0%} of the portal reads on the standby, "
+                f"{modes.get('ro->rw', 0)} reads wrote and ran again on the primary"
+            )
+    return problems
+
+
+def portal_read_modes():
+    """{cursor mode: count} of the portal's page reads (GET /my/messages...)
+    in Odoo's request log: "ro" ran on the standby, "ro->rw" on the primary
+    after all (it wrote, or the standby was unreachable), "rw" on the
+    primary by design."""
+    modes = {}
+    for path in LOGS:
+        for line in path.read_text(errors="replace").splitlines():
+            if "werkzeug:" in line and '"GET /my/messages' in line:
+                mode = line.rsplit(" ", 1)[-1]
+                modes[mode] = modes.get(mode, 0) + 1
+    return modes
+
+
+def print_latencies():
+    print()
+    print(f"{'latency (ms)':20} {'calls':>6} {'p50':>7} {'p95':>7}")
+    for kind, seconds in sorted(LATENCIES.items()):
+        if len(seconds) < 2:
+            continue
+        cuts = statistics.quantiles(seconds, n=20)
+        print(
+            f"{kind:20} {len(seconds):6d} {statistics.median(seconds) * 1000:7.0f} "
+            f"{cuts[18] * 1000:7.0f}"
+        )
+
+
+def log_problems():
+    """Every ERROR, CRITICAL or Traceback line of Odoo's logs: a load test
+    that passes while the server logs errors proves less than it says."""
+    problems = []
+    for path in LOGS:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        for match in LOG_PROBLEM_RE.finditer(text):
+            line_end = text.find("\n", match.start())
+            line = text[text.rfind("\n", 0, match.start()) + 1 : line_end]
+            problems.append(f"{path.name}: {line.strip()[:300]}")
+    print(f"\n  Odoo's logs: {len(problems)} ERROR/Traceback lines ({len(LOGS)} logs)")
+    return problems
+
+
 def main():
-    admin = Client("admin", "admin")
-    print(f"make stress: {N} calls per kind from {THREADS} threads on {URL} ({DB})")
+    admin = Client("admin", "admin", URL)
+    print(
+        f"make stress: {N} calls per kind from {THREADS} threads on "
+        f"{', '.join(URLS)} ({DB})"
+    )
     customers = setup(admin)
     calls = plan(customers)
     results = {}
     timings = {}
     for kind in ("dlg", "plain"):
         results[kind], timings[kind] = fire(kind, calls)
+    problems = mixed_load(admin, customers, calls, results, timings)
     outgoing, pending = drain(admin)
 
-    problems = []
     mails = sink_mails()
     by_token = {}
     for recipients, tokens in mails:
         for token in tokens:
             by_token.setdefault(token, []).append(recipients)
     summary = {}
-    for kind in ("dlg", "plain"):
+    for kind in ("dlg", "plain", "mix"):
         rows = stored(admin, kind)
         ok = {t: r for t, r in results[kind].items() if r[0] == "ok"}
         errors = {t: r for t, r in results[kind].items() if r[0] == "error"}
@@ -327,12 +477,14 @@ def main():
             if rows.get(token):
                 problems.append(f"{token}: the call failed but was stored")
         summary[kind] = (len(ok), len(errors))
-        if kind != "dlg":
+        if kind == "plain":
             continue
         delivered = internal = 0
-        for token in ok:
+        for token, (_, message_id, _) in ok.items():
             row = rows.get(token, [{}])[0]
             mails_for = by_token.get(token, [])
+            if row.get("dialog_delivery") == "notice":
+                mails_for = by_token.get(f"id-{message_id}", [])
             if row.get("dialog_delivery") in ("content", "notice"):
                 delivered += 1
                 address = (row["dialog_delivery_address"] or "").lower()
@@ -349,10 +501,11 @@ def main():
                 if mails_for:
                     problems.append(f"{token}: internal message reached the SMTP sink")
         print(
-            f"  dialog_post: {delivered} customer messages delivered, "
-            f"{internal} kept internal, {len(mails)} emails in the sink in total"
+            f"  dialog_post ({kind}): {delivered} customer messages delivered, "
+            f"{internal} kept internal"
         )
-    for kind in ("dlg", "plain"):
+    print(f"  {len(mails)} emails in the sink in total")
+    for kind in ("dlg", "plain", "mix"):
         errors = [r[1] for r in results[kind].values() if r[0] == "error"]
         odd = [e for e in errors if not CONCURRENCY_RE.search(e)]
         if odd or len(errors) > N * 0.05:
@@ -383,6 +536,8 @@ def main():
     ]
     for text in sorted(set(errors))[:10]:
         print(f"  failed call: {text} ({errors.count(text)}x)")
+    print_latencies()
+    problems += log_problems()
     if problems:
         print(f"\nFAILED: {len(problems)} problems")
         for problem in problems[:30]:

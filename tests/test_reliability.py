@@ -4,6 +4,8 @@ Odoo whether its notification email got through or not."""
 
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import fields
 from odoo.tests import Form
 
@@ -202,3 +204,72 @@ class TestDeliveryOutcome(DialogCase):
         self.assertNotIn(
             message, Message.search([("dialog_delivery_state", "=", "sent")])
         )
+
+
+class TestOneSenderPerEmail(DialogCase):
+    """The queue's cron and a worker's post-commit send pick the same
+    outgoing email: the one that claims it sends it, the other skips it,
+    without an error (make stress with two nodes shows it under load)."""
+
+    def outgoing_mail(self):
+        return self.env["mail.mail"].create(
+            {
+                "subject": "Rechnung",
+                "body_html": "<p>Ihre Rechnung</p>",
+                "email_to": "kunde@example.com",
+            }
+        )
+
+    def test_free_email_is_sent(self):
+        mail = self.outgoing_mail()
+        with self.mock_mail_gateway():
+            mail.send()
+        self.assertEqual(len(self._mails), 1)
+        self.assertEqual(mail.state, "sent")
+
+    def test_email_held_elsewhere_is_skipped(self):
+        """SKIP LOCKED finds no row: another process sends it."""
+        mail = self.outgoing_mail()
+        execute = type(self.env.cr).execute
+
+        def held_elsewhere(cr, query, *args, **kwargs):
+            if "SKIP LOCKED" in str(query):
+                query = "SELECT 1 WHERE false"
+            return execute(cr, query, *args, **kwargs)
+
+        with (
+            self.mock_mail_gateway(),
+            patch.object(type(self.env.cr), "execute", held_elsewhere),
+            self.assertNoLogs("odoo.addons.mail.models.mail_mail", "ERROR"),
+        ):
+            mail.send()
+        self.assertEqual(self._mails, [])
+        self.assertEqual(mail.state, "outgoing", "left to the process holding it")
+
+    def test_email_changed_since_the_transaction_began_is_skipped(self):
+        """A serialization failure (another process sent it after this
+        transaction began) skips it; the transaction goes on."""
+        mail = self.outgoing_mail()
+        execute = type(self.env.cr).execute
+
+        def sent_meanwhile(cr, query, *args, **kwargs):
+            if "SKIP LOCKED" in str(query):
+                raise psycopg2.errors.SerializationFailure("concurrent update")
+            return execute(cr, query, *args, **kwargs)
+
+        with (
+            self.mock_mail_gateway(),
+            patch.object(type(self.env.cr), "execute", sent_meanwhile),
+        ):
+            mail.send()
+        self.assertEqual(self._mails, [])
+        self.assertEqual(self.env["mail.mail"].search_count([("id", "=", mail.id)]), 1)
+
+    def test_email_no_longer_outgoing_is_skipped(self):
+        mail = self.outgoing_mail()
+        self.env.cr.execute(
+            "UPDATE mail_mail SET state = 'sent' WHERE id = %s", [mail.id]
+        )
+        with self.mock_mail_gateway():
+            mail.send()
+        self.assertEqual(self._mails, [])

@@ -1,5 +1,7 @@
+import psycopg2
+
 from odoo import models
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from ...tools.dialog_constants import DialogDelivery
 from ...tools.dialog_input import one_header_line
@@ -10,6 +12,45 @@ HEADER_KEYS = ("email_from", "reply_to", "subject", "references", "message_id")
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    # ------------------------------------------------------------------
+    # One sender per email: the post-commit send and the queue's cron
+    # ------------------------------------------------------------------
+
+    def _send(self, auto_commit=False, raise_exception=False, **kwargs):
+        """Each email is sent by the one process that claims it first.
+
+        A worker sends a post's emails right after its commit while the
+        queue's cron (on any node) may pick the same outgoing emails. Odoo
+        keeps them from going out twice by failing the loser on a
+        serialization error, which aborts the whole cron batch, marks the
+        email "Error without exception. Probably due to sending an email
+        without computed recipients" for a moment and logs ERROR lines. Here
+        the loser skips an email another process holds or already sent."""
+        for mail in self:
+            if mail._dialog_claim():
+                super(MailMail, mail)._send(
+                    auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+                )
+        return True
+
+    def _dialog_claim(self):
+        """Lock this outgoing email for sending, or False when another
+        transaction holds it or changed it since this one began."""
+        self.flush_recordset(["state"])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+                return bool(self.env.cr.fetchone())
+        except psycopg2.errors.SerializationFailure:
+            return False
 
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None
