@@ -12,7 +12,6 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import requests
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -72,32 +71,6 @@ class Visitor:
             self.token = CSRF_RE.search(self.get(url).text)[1]
             return self.token, 1
         return self.token, 0
-
-
-class StandbyCounter:
-    """Transactions the hot standby ran for the database (pg_stat_database):
-    only read-only routes and methods reach it."""
-
-    def __init__(self, port, db):
-        self.port, self.db = port, db
-
-    def __call__(self):
-        if not self.port:
-            return 0
-        with (
-            psycopg2.connect(
-                host="127.0.0.1", port=self.port, user="odoo", dbname=self.db
-            ) as conn,
-            conn.cursor() as cr,
-        ):
-            # statistics are sent every few hundred ms: take a fresh snapshot
-            cr.execute("SELECT pg_stat_clear_snapshot()")
-            cr.execute(
-                "SELECT xact_commit + xact_rollback FROM pg_stat_database "
-                "WHERE datname = %s",
-                [self.db],
-            )
-            return cr.fetchone()[0]
 
 
 def visit_all(urls, db, logins, password, visits, threads, token, timed, reply_every):
