@@ -1,8 +1,9 @@
-import json
+import tempfile
 import time
 
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
+from werkzeug.wsgi import wrap_file
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -14,13 +15,21 @@ from odoo.tools import escape_psql, plaintext2html
 
 from ..models.incoming.mail_message import DialogAttachmentTooLarge
 from ..report.customer_file import PORTAL_EXPORT
-from ..tools.dialog_input import MAX_ID, check_text, printable
+from ..tools.dialog_input import (
+    MAX_ID,
+    check_text,
+    check_text_size,
+    max_text_chars,
+    printable,
+)
 
 # Seconds during which a visitor who just wrote (replied) reads on the
 # primary: a hot standby replays a commit within milliseconds, but the page
 # that follows the write must show it, whatever the standby's lag
 # (read-your-writes).
 READ_YOUR_WRITES = 10
+# The customer file's JSON is kept in memory up to this size, then on disk.
+EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def read_only(controller):
@@ -236,6 +245,7 @@ class DialogPortal(CustomerPortal):
                 "reply_body": reply_body,
                 "max_upload_mb": request.env["mail.message"]._dialog_reply_max_bytes()
                 // (1024 * 1024),
+                "max_text_chars": max_text_chars(request.env),
             }
         )
         return request.render(
@@ -291,6 +301,7 @@ class DialogPortal(CustomerPortal):
         uploads = [(printable(f.filename), f.read(), f.mimetype) for f in files]
         try:
             body = check_text(request.env, body or "", request.env._("reply"))
+            check_text_size(request.env, body)
             reply = message._dialog_portal_reply(
                 request.env.user.partner_id,
                 Markup(plaintext2html(body)) if body.strip() else "",
@@ -298,14 +309,33 @@ class DialogPortal(CustomerPortal):
             )
         except DialogAttachmentTooLarge as error:
             return self._dialog_message_page(
-                message, error=str(error), reply_body=printable(body), status=413
+                message, error=str(error), reply_body=self._kept(body), status=413
             )
         except (UserError, ValidationError) as error:
             return self._dialog_message_page(
-                message, error=str(error), reply_body=printable(body), status=400
+                message, error=str(error), reply_body=self._kept(body), status=400
             )
         request.session["dialog_primary_until"] = time.time() + READ_YOUR_WRITES
         return request.redirect(f"/my/messages/{message.id}#message-{reply.id}")
+
+    def _dialog_reply_too_large(self, message_id):
+        """The answer to a reply larger than the largest form Odoo reads (10
+        MB; it refuses it before any route runs): the message's page with
+        the module's limit, not a bare 413 (ir.http._handle_error)."""
+        message = self._dialog_get_message(message_id)
+        limit = max_text_chars(request.env)
+        error = request.env._(
+            "The text is too long: at most %(max)s characters.", max=limit
+        )
+        response = self._dialog_message_page(message, error=error, status=413)
+        response.flatten()  # an error's response is sent as it is
+        return response
+
+    @staticmethod
+    def _kept(body):
+        """A refused reply's text, shown back to be corrected: what a page
+        can hold, up to the size limit (a 20 MB text is not sent back)."""
+        return printable(body)[: max_text_chars(request.env)]
 
     # ------------------------------------------------------------------
     # The customer's own file (Art. 15 GDPR)
@@ -365,15 +395,21 @@ class DialogPortal(CustomerPortal):
         the content of the PDF as JSON, of the visitor's own customer only
         (the route takes no id)."""
         visitor = request.env.user.partner_id
-        data = visitor._dialog_portal_file()
+        # written one message at a time into a file that spills to disk: a
+        # customer with 100,000 messages costs the memory of one batch
+        stream = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)
+        visitor._dialog_portal_file(stream)
+        size = stream.tell()
+        stream.seek(0)
         filename = request.env._(
             "Customer file %(name)s", name=visitor.commercial_partner_id.name
         )
         return request.make_response(
-            json.dumps(data, ensure_ascii=False, indent=2),
+            wrap_file(request.httprequest.environ, stream),
             headers=[
                 ("Content-Type", "application/json; charset=utf-8"),
                 ("Content-Disposition", content_disposition(f"{filename}.json")),
+                ("Content-Length", str(size)),
             ],
         )
 

@@ -1,7 +1,11 @@
-from werkzeug.exceptions import BadRequest
+import re
+
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from odoo import models
 from odoo.http import request
+
+REPLY_PATH = re.compile(r"/my/messages/(\d{1,10})/reply")
 
 
 class IrHttp(models.AbstractModel):
@@ -18,3 +22,19 @@ class IrHttp(models.AbstractModel):
         ):
             raise BadRequest("Session expired (invalid CSRF token)")
         return result
+
+    @classmethod
+    def _handle_error(cls, exception):
+        """A portal reply too large for Odoo's form parser (413) gets the
+        message's page with the module's text limit."""
+        match = isinstance(exception, RequestEntityTooLarge) and REPLY_PATH.fullmatch(
+            request.httprequest.path
+        )
+        if match and request.env.user._is_portal():
+            from ..controllers.portal import DialogPortal
+
+            try:
+                return DialogPortal()._dialog_reply_too_large(int(match[1]))
+            except HTTPException:  # not the visitor's message: a plain 404/413
+                pass
+        return super()._handle_error(exception)

@@ -26,7 +26,13 @@ from ..tools.dialog_constants import (
     VISIBILITIES,
     DialogPost,
 )
-from ..tools.dialog_input import check_selection_values, one_header_line, to_subject
+from ..tools.dialog_input import (
+    check_selection_values,
+    check_text,
+    check_text_size,
+    one_header_line,
+    to_subject,
+)
 from .privacy.mail_message import DECIDES_RETENTION, LOCKED_BY_LEGAL_HOLD
 
 SELECTION_FIELDS = [
@@ -387,6 +393,10 @@ class MailMessage(models.Model):
         if set(vals) & LOCKED_BY_LEGAL_HOLD:
             # whoever writes: Odoo's chatter edits messages in sudo
             self._dialog_check_legal_hold()
+        if vals.get("body") and self.filtered("dialog_visibility"):
+            # an edit in the chatter (sudo) is held to dialog_post's limit
+            body = check_text(self.env, vals["body"], self.env._("message"))
+            check_text_size(self.env, body)
         if not self.env.su:
             self._dialog_check_write(vals)
             if "subject" in vals and self.filtered("dialog_visibility"):

@@ -17,7 +17,9 @@ cleared (env.invalidate_all), as a new request would start.
 
 import statistics
 import sys
+import tempfile
 import time
+import tracemalloc
 from contextlib import contextmanager
 from types import SimpleNamespace
 from unittest.mock import patch
@@ -48,6 +50,11 @@ HTTP_RUNS = 15
 # "at most about 10 queries per section" (issue 24)
 OVERVIEW_LIMIT = 15
 OVERVIEW_QUERIES_PER_SECTION = 11
+# The customer file of the big customer: within a worker's default real-time
+# limit (120 s) and in memory independent of its size (issue 25).
+EXPORT_SECONDS = 120
+EXPORT_PEAK_MB = 150
+EXPORT_PAGE = 5000
 PASSWORD = "bench-pw-123"
 LIST_VIEW = "customer_dialog.mail_message_dialog_view_list"
 
@@ -611,6 +618,57 @@ class Bench:
             f"{len(sections)} sections, the customer's card included",
         )
 
+    def export(self):
+        """The customer file of the big customer (100,000 messages at
+        BENCH_N=1000000): the manager's and the customer's JSON, written one
+        message at a time into a file that spills to disk as the portal's
+        download does, and one RPC page. Time of one run; the peak of
+        Python's memory (tracemalloc) in a second run, which it slows."""
+        manager = self.env_as("manager")["res.partner"].browse(self.big.id)
+        visitor = self.env_as("portal.big").user.partner_id
+
+        def manager_json():
+            messages, left_out = manager._dialog_file_messages()
+            with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as stream:
+                manager.sudo()._dialog_export_json(stream, messages, left_out)
+                return stream.tell(), len(messages)
+
+        def portal_json():
+            with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as stream:
+                visitor._dialog_portal_file(stream)
+                return stream.tell(), 0
+
+        def rpc_page():
+            page = manager.dialog_export_file(offset=0, limit=EXPORT_PAGE)
+            return 0, page["page"]["messages"]
+
+        for label, operation, who in (
+            ("customer file JSON, big customer (manager)", manager_json, "manager"),
+            ("customer file JSON, big customer (portal)", portal_json, "customer"),
+            (f"customer file over RPC, one page of {EXPORT_PAGE}", rpc_page, "manager"),
+        ):
+            self.env.invalidate_all()
+            start = time.perf_counter()
+            size, count = operation()
+            seconds = time.perf_counter() - start
+            self.env.invalidate_all()
+            tracemalloc.start()
+            operation()
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            self.env.invalidate_all()
+            self.row(
+                label,
+                f"{seconds:.1f} s, {peak:.0f} MB",
+                "-",
+                "",
+                f"<= {EXPORT_SECONDS} s, <= {EXPORT_PEAK_MB} MB",
+                seconds <= EXPORT_SECONDS and peak <= EXPORT_PEAK_MB,
+                (f"{size / 2**20:.0f} MB of JSON, " if size else "")
+                + (f"{count} messages, " if count else "")
+                + f"peak of Python's memory ({who})",
+            )
+
     def count(self):
         partner = self.env_as("employee")["res.partner"].browse(self.big.id)
 
@@ -941,6 +999,7 @@ def step_measure(env, url, install_seconds, plans_log):
         bench.portal,
         bench.overview,
         bench.customer_overview,
+        bench.export,
         bench.count,
         bench.list_view,
         bench.groups,

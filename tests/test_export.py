@@ -1,9 +1,12 @@
+import io
 import json
+from unittest.mock import patch
 from xmlrpc.client import Fault
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..models.privacy import res_partner_export as export_module
 from .common import DialogCase, needs_sale
 
 REPORT = "customer_dialog.action_report_customer_file"
@@ -266,3 +269,77 @@ class TestPortalSelfService(HttpCase, ExportCase):
         self.assertIn("What we store about our communication with you", response.text)
         self.assertIn("mailto:datenschutz@firma.example.com", response.text)
         self.assertIn('href="/my/messages/export.json"', response.text)
+
+
+class TestBigFiles(ExportCase):
+    """A file of 100,000 messages is read in batches (the ORM's cache holds
+    one), written one message at a time, and over RPC comes in pages: each
+    way gives the same file as the small file's one answer (make bench
+    measures time and memory)."""
+
+    def setUp(self):
+        super().setUp()
+        with self.mock_mail_gateway():
+            for day in range(1, 6):
+                self.post(
+                    self.customer, f"Anruf {day}", date=f"2026-01-0{day} 09:00:00"
+                )
+        self.manager_customer = self.customer.with_user(self.user_manager)
+
+    def listed(self, data):
+        return [m["id"] for ref in data["references"] for m in ref["messages"]]
+
+    def test_batches_give_the_same_file(self):
+        whole = self.manager_customer.dialog_export_file()
+        with patch.object(export_module, "EXPORT_BATCH", 2):
+            batched = self.manager_customer.dialog_export_file()
+        for data in (whole, batched):
+            data.pop("exported_on"), data.pop("exported_on_label")
+        self.assertEqual(batched, whole)
+        self.assertEqual(whole["counts"]["messages"], 8)
+        self.assertEqual(len(self.listed(whole)), 8)
+
+    def test_json_written_piece_by_piece_is_the_same_file(self):
+        customer = self.customer.sudo()
+        messages, left_out = customer.with_user(
+            self.user_manager
+        )._dialog_file_messages()
+        stream = io.BytesIO()
+        with patch.object(export_module, "EXPORT_BATCH", 3):
+            customer._dialog_export_json(stream, messages, left_out)
+        written = json.loads(stream.getvalue())
+        whole = customer._dialog_export_values(messages, left_out)
+        for data in (written, whole):
+            data.pop("exported_on"), data.pop("exported_on_label")
+        self.assertEqual(written, whole)
+        empty = io.BytesIO()
+        customer._dialog_export_json(empty, messages.browse())
+        self.assertEqual(json.loads(empty.getvalue())["references"], [])
+
+    def test_rpc_pages(self):
+        whole = self.listed(self.manager_customer.dialog_export_file())
+        with patch.object(export_module, "EXPORT_RPC_LIMIT", 3):
+            with self.assertRaisesRegex(UserError, "holds 8 messages: ask for it"):
+                self.manager_customer.dialog_export_file()
+            pages, offset = [], 0
+            while offset is not False:
+                page = self.manager_customer.dialog_export_file(offset=offset, limit=3)
+                self.assertEqual(page["counts"]["messages"], 8, "the whole file's")
+                pages += self.listed(page)
+                offset = page["page"]["next_offset"]
+            self.assertEqual(pages, whole)
+            for offset, limit in [(0, 0), (0, 4), (0, 10**12), (-1, 2)]:
+                with (
+                    self.subTest(offset=offset, limit=limit),
+                    self.assertRaises(UserError),  # ValidationError too
+                ):
+                    self.manager_customer.dialog_export_file(offset, limit)
+        for offset, limit in [("0", 2), (0, "2"), (True, 2), (0, 1.5)]:
+            with (
+                self.subTest(offset=offset, limit=limit),
+                self.assertRaisesRegex(ValidationError, "whole number"),
+            ):
+                self.manager_customer.dialog_export_file(offset, limit)
+        beyond = self.manager_customer.dialog_export_file(offset=100, limit=3)
+        self.assertEqual(beyond["references"], [])
+        self.assertFalse(beyond["page"]["next_offset"])

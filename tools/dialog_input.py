@@ -38,21 +38,44 @@ def check_text(env, value, label):
     return value
 
 
-# What a customer writes in one post (portal reply or chatter), as stored:
-# some forty pages; a larger post is refused, not stored and mailed.
-POST_MAX_CHARS = 100_000
+# The longest text of a dialog message, a portal reply or a customer's post
+# in a document's chatter, in characters (system parameter
+# customer_dialog.max_text_chars): some forty pages. A larger text is
+# refused, not stored, mailed and exported again with every customer file.
+MAX_TEXT_PARAM = "customer_dialog.max_text_chars"
+MAX_TEXT_CHARS = 100_000
+
+
+def max_text_chars(env):
+    """The limit in force: the system parameter when it is a positive
+    number, else MAX_TEXT_CHARS."""
+    # sudo: ir.config_parameter - one technical setting, no data
+    value = env["ir.config_parameter"].sudo().get_param(MAX_TEXT_PARAM, "")
+    value = str(value).strip()
+    if value.isascii() and value.isdigit() and 0 < int(value) <= 10**9:
+        return int(value)
+    return MAX_TEXT_CHARS
+
+
+def check_text_size(env, text):
+    """``text`` (as given or stored: HTML counts its tags) if it is within
+    the limit; the refusal names the limit."""
+    limit = max_text_chars(env)
+    if len(text or "") > limit:
+        raise ValidationError(
+            env._(
+                "The text is too long: at most %(max)s characters, this one has "
+                "%(count)s.",
+                max=limit,
+                count=len(text),
+            )
+        )
+    return text
 
 
 def check_post_length(env, body):
     """A customer's post that is not too long to file and to notify."""
-    if len(body or "") > POST_MAX_CHARS:
-        raise ValidationError(
-            env._(
-                "Your message is too long: at most %(max)s characters.",
-                max=POST_MAX_CHARS,
-            )
-        )
-    return body
+    return check_text_size(env, body)
 
 
 def printable(value):
@@ -96,8 +119,8 @@ def to_subject(env, value):
 def to_body(env, value):
     """The body as it will be stored: plain text becomes HTML, HTML is
     sanitised exactly as mail.message stores it, and what is left must still
-    say something."""
-    check_text(env, value, env._("message"))
+    say something. Its size is checked before the sanitiser reads it."""
+    check_text_size(env, check_text(env, value, env._("message")))
     if not isinstance(value, Markup):
         value = Markup(value) if HTML_TAG.search(value) else plaintext2html(value)
     body_field = env["mail.message"]._fields["body"]
@@ -121,6 +144,20 @@ def to_id(env, value, label):
     if not 0 < value <= MAX_ID:
         raise ValidationError(
             env._("Unknown %(label)s: %(id)s.", label=label, id=value)
+        )
+    return value
+
+
+def to_count(env, value, label):
+    """A number of things given by RPC: an int from 0 within PostgreSQL's
+    range."""
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not 0 <= value <= MAX_ID
+    ):
+        raise ValidationError(
+            env._("The %(label)s must be a whole number from 0.", label=label)
         )
     return value
 

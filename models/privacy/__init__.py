@@ -3,3 +3,4 @@ from . import customer_dialog_topic
 from . import ir_attachment
 from . import mail_message
 from . import res_partner
+from . import res_partner_export
