@@ -35,6 +35,6 @@ class IrHttp(models.AbstractModel):
 
             try:
                 return DialogPortal()._dialog_reply_too_large(int(match[1]))
-            except HTTPException:  # not the visitor's message: a plain 404/413
-                pass
+            except HTTPException as not_theirs:  # a foreign message: its 404
+                return super()._handle_error(not_theirs)
         return super()._handle_error(exception)
