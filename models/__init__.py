@@ -22,3 +22,4 @@ from . import overview
 from . import privacy
 from . import readers
 from . import recipients
+from . import retry

@@ -72,7 +72,9 @@ CONCURRENCY_RE = re.compile(r"serializ|concurrent update|could not obtain lock",
 # the customer, as with dialog_post (eight threads subscribing the same author
 # at once fail on Odoo's unique constraint of followers, a race of Odoo's own)
 QUIET = {"mail_create_nosubscribe": True}
-TOKEN_RE = re.compile(r"(?:dlg|plain|mix|reply)-[0-9a-f]{8}-\d{5}")
+TOKEN_RE = re.compile(r"(?:dlg|plain|mix|reply|storm)-[0-9a-f]{8}-\d{5}")
+# the first call of every other retried post is given up after this long
+ABORT_AFTER = 0.05
 PORTAL_PASSWORD = "stress-portal-pw"
 # Odoo log lines that fail the run: errors, and tracebacks at any level
 LOG_PROBLEM_RE = re.compile(r" (ERROR|CRITICAL) |^Traceback", re.M)
@@ -111,7 +113,7 @@ class Client:
             DB, self.uid, self.password, model, method, list(args), kwargs
         )
 
-    def json(self, model, method, *args, **kwargs):
+    def json(self, model, method, *args, timeout=300, **kwargs):
         """The same call over JSON-RPC: Odoo 18 cannot marshal the record
         that message_post returns into XML-RPC (JSON gets its repr)."""
         params = {
@@ -125,7 +127,7 @@ class Client:
             json.dumps(payload).encode(),
             {"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=300) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             answer = json.load(response)
         if "error" in answer:
             data = answer["error"].get("data", {})
@@ -412,6 +414,64 @@ def portal_read_modes():
     return modes
 
 
+def retry_storm(calls):
+    """Every dialog_post sent twice with one idempotency key, as an
+    integration retries; the first call of every other one is given up by
+    the client after ABORT_AFTER seconds (the server goes on with it). Both
+    answers must name the same message, stored and emailed once (checked
+    with the other kinds)."""
+    storm = calls[: max(N // 4, 1)]
+    local = threading.local()
+    problems = []
+
+    def one(call):
+        index, customer, contact, visibility = call
+        token = f"storm-{RUN}-{index:05d}"
+        if not hasattr(local, "rpc"):
+            local.rpc = Client(*EMPLOYEE)
+        kwargs = {
+            "visibility": visibility,
+            "channel": "phone",
+            "idempotency_key": token,
+        }
+        if contact:
+            kwargs["contact_id"] = contact
+        body = f"<p>Stress storm message {token}</p>"
+        answers = []
+        for attempt in range(2):
+            aborted = attempt == 0 and index % 2 == 0
+            try:
+                answers.append(
+                    timed(
+                        "dialog_post retried" if attempt else "dialog_post (storm)",
+                        local.rpc.json,
+                        "res.partner",
+                        "dialog_post",
+                        [customer],
+                        body,
+                        timeout=ABORT_AFTER if aborted else 300,
+                        **kwargs,
+                    )
+                )
+            except (OSError, xmlrpc.client.Fault) as error:
+                if not aborted:
+                    return token, ("error", str(error).strip()[-200:], call)
+        if len(set(answers)) != 1:
+            problems.append(f"{token}: the retry answered {answers}")
+        return token, ("ok", answers[-1], call)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        start = time.monotonic()
+        results = dict(pool.map(one, storm))
+        elapsed = time.monotonic() - start
+    aborted = len(storm[::2])
+    print(
+        f"  retry storm: {len(storm)} posts sent twice, the first call of "
+        f"{aborted} given up after {ABORT_AFTER * 1000:.0f} ms"
+    )
+    return results, elapsed, problems
+
+
 def print_latencies():
     print()
     print(f"{'latency (ms)':20} {'calls':>6} {'p50':>7} {'p95':>7}")
@@ -452,6 +512,8 @@ def main():
     for kind in ("dlg", "plain"):
         results[kind], timings[kind] = fire(kind, calls)
     problems = mixed_load(admin, customers, calls, results, timings)
+    results["storm"], timings["storm"], storm_problems = retry_storm(calls)
+    problems += storm_problems
     outgoing, pending = drain(admin)
 
     mails = sink_mails()
@@ -460,7 +522,7 @@ def main():
         for token in tokens:
             by_token.setdefault(token, []).append(recipients)
     summary = {}
-    for kind in ("dlg", "plain", "mix"):
+    for kind in ("dlg", "plain", "mix", "storm"):
         rows = stored(admin, kind)
         ok = {t: r for t, r in results[kind].items() if r[0] == "ok"}
         errors = {t: r for t, r in results[kind].items() if r[0] == "error"}
@@ -500,7 +562,7 @@ def main():
             f"{internal} kept internal"
         )
     print(f"  {len(mails)} emails in the sink in total")
-    for kind in ("dlg", "plain", "mix"):
+    for kind in ("dlg", "plain", "mix", "storm"):
         errors = [r[1] for r in results[kind].values() if r[0] == "error"]
         odd = [e for e in errors if not CONCURRENCY_RE.search(e)]
         if odd or len(errors) > N * 0.05:

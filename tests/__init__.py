@@ -10,6 +10,7 @@ from . import test_dialog_post
 from . import test_erasure
 from . import test_export
 from . import test_i18n
+from . import test_idempotency
 from . import test_incoming_email
 from . import test_letter
 from . import test_mail_cost

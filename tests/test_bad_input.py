@@ -87,6 +87,12 @@ def bad_dialog_post_arguments(case):
         (ok, {"reply_to_id": case.internal.id}, "not a customer message"),
         (ok, {"reply_to_id": 2**40}, "Unknown message to answer"),
         (ok, {"foo": 1}, "Unknown arguments"),
+        (ok, {"idempotency_key": ""}, "idempotency key must be a text of 1 to 255"),
+        (ok, {"idempotency_key": "   "}, "idempotency key must be a text"),
+        (ok, {"idempotency_key": 42}, "idempotency key must be a text"),
+        (ok, {"idempotency_key": ["k"]}, "idempotency key must be a text"),
+        (ok, {"idempotency_key": "k" * 256}, "idempotency key must be a text"),
+        (ok, {"idempotency_key": "k\x00"}, "NUL"),
         ("x" * (MAX_TEXT_CHARS + 1), {}, f"at most {MAX_TEXT_CHARS} characters"),
         (
             "<p>" + "x" * MAX_TEXT_CHARS + "</p>",

@@ -11,6 +11,8 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext, is_html_empty, plaintext2html
 
+from .dialog_constants import PASTED_IMAGE
+
 HTML_TAG = re.compile(r"<[a-zA-Z][^>]*>")
 # PostgreSQL integer ids
 MAX_ID = 2**31 - 1
@@ -59,15 +61,19 @@ def max_text_chars(env):
 
 def check_text_size(env, text):
     """``text`` (as given or stored: HTML counts its tags) if it is within
-    the limit; the refusal names the limit."""
+    the limit; the refusal names the limit. Images pasted into it do not
+    count: they become files, which keep their own limit."""
     limit = max_text_chars(env)
-    if len(text or "") > limit:
+    size = len(text or "")
+    if size > limit and "data:image" in text:
+        size = len(PASTED_IMAGE.sub("", text))
+    if size > limit:
         raise ValidationError(
             env._(
                 "The text is too long: at most %(max)s characters, this one has "
                 "%(count)s.",
                 max=limit,
-                count=len(text),
+                count=size,
             )
         )
     return text
@@ -160,6 +166,24 @@ def to_count(env, value, label):
             env._("The %(label)s must be a whole number from 0.", label=label)
         )
     return value
+
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def to_idempotency_key(env, value):
+    """An idempotency key: a text of 1 to 255 characters (a UUID, an order
+    number and a line, ...)."""
+    if isinstance(value, str):
+        key = check_text(env, value, env._("idempotency key")).strip()
+        if 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+            return key
+    raise ValidationError(
+        env._(
+            "The idempotency key must be a text of 1 to %(max)s characters.",
+            max=MAX_IDEMPOTENCY_KEY,
+        )
+    )
 
 
 def is_request_id(value):
