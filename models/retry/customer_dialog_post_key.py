@@ -29,7 +29,9 @@ class CustomerDialogPostKey(models.Model):
     @api.model
     def _dialog_claim(self, key):
         """Take ``key`` for the current user: its row's id, or None when it
-        was taken before (by a committed call)."""
+        was taken before (by a committed call). A call that meets another
+        one's key committed after its snapshot fails on a serialization
+        error, which Odoo retries: expected, so not logged as an error."""
         self.env.cr.execute(
             SQL(
                 """INSERT INTO customer_dialog_post_key (user_id, key)
@@ -38,7 +40,8 @@ class CustomerDialogPostKey(models.Model):
                    RETURNING id""",
                 self.env.uid,
                 key,
-            )
+            ),
+            log_exceptions=False,
         )
         row = self.env.cr.fetchone()
         return row and row[0]
