@@ -33,6 +33,9 @@ from ..tools.dialog_input import (
     one_header_line,
     to_subject,
 )
+from ..tools.dialog_input import (
+    ensure_one as dialog_ensure_one,
+)
 from .privacy.mail_message import DECIDES_RETENTION, LOCKED_BY_LEGAL_HOLD
 
 SELECTION_FIELDS = [
@@ -102,6 +105,11 @@ class MailMessage(models.Model):
     """
 
     _inherit = "mail.message"
+
+    def ensure_one(self):
+        """Odoo's ensure_one, failing with a user's error (see NotOneRecord):
+        every action and RPC method of the module checks with it."""
+        return dialog_ensure_one(self)
 
     dialog_partner_id = fields.Many2one(
         "res.partner",
@@ -603,15 +611,19 @@ class MailMessage(models.Model):
 
     def action_dialog_publish(self):
         self.write({"dialog_published": True})
+        return True  # (XML-RPC has no None)
 
     def action_dialog_unpublish(self):
         self.write({"dialog_published": False})
+        return True  # (XML-RPC has no None)
 
     def action_dialog_archive(self):
         self.write({"dialog_archived": True})
+        return True  # (XML-RPC has no None)
 
     def action_dialog_unarchive(self):
         self.write({"dialog_archived": False})
+        return True  # (XML-RPC has no None)
 
     def action_dialog_open_reference(self):
         self.ensure_one()

@@ -21,6 +21,9 @@ from ..tools.dialog_constants import (
     DialogPost,
 )
 from ..tools.dialog_input import (
+    ensure_one as dialog_ensure_one,
+)
+from ..tools.dialog_input import (
     is_request_id,
     to_body,
     to_choice,
@@ -36,13 +39,18 @@ from ..tools.dialog_input import (
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
+    def ensure_one(self):
+        """Odoo's ensure_one, failing with a user's error (see NotOneRecord):
+        every action and RPC method of the module checks with it."""
+        return dialog_ensure_one(self)
+
     # ------------------------------------------------------------------
     # Public API
     # ------------------------------------------------------------------
 
     def dialog_post(
         self,
-        body,
+        body=None,
         visibility="internal",
         channel="other",
         direction="outgoing",
@@ -59,6 +67,7 @@ class MailThread(models.AbstractModel):
         reader_group_ids=None,
         recipients=None,
         confirm_outside_recipients=None,
+        *extra,
         **unknown,
     ):
         """Log a dialog message on this record for its customer, deliver it
@@ -78,6 +87,14 @@ class MailThread(models.AbstractModel):
                 self.env._(
                     "Unknown arguments of dialog_post: %(names)s.",
                     names=", ".join(sorted(unknown)),
+                )
+            )
+        if extra:
+            raise ValidationError(
+                self.env._(
+                    "dialog_post was given %(count)s arguments more than it "
+                    "takes: name them.",
+                    count=len(extra),
                 )
             )
         if len(self) != 1:

@@ -5,9 +5,11 @@ message stored half-way."""
 import functools
 import re
 import xmlrpc.client
+from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import quote
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -520,3 +522,98 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
                         failures.append((url, name, shape, "wrote", requests))
         self.assertEqual(failures, [])
         self.assertTrue(any(readonly for _url, _methods, readonly in urls))
+
+
+@tagged("post_install", "-at_install")
+class TestEveryCallAnswers(HttpCase, BadInputCase):
+    """Calls that used to log a server traceback: each answers with a clear
+    error or the right result, over the ORM, XML-RPC and JSON-RPC."""
+
+    def jsonrpc_error(self, model, method, args, kwargs=None):
+        response = self.jsonrpc_execute(
+            self.user_employee.id, "employee", model, method, args, kwargs or {}
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json().get("error", {}).get("data", {})
+
+    def test_empty_dates_mean_not_given(self):
+        message = self.post(self.customer, "Anruf", date="", follow_up_date=" ")
+        self.assertFalse(message.dialog_follow_up_date)
+        self.assertAlmostEqual(
+            message.date, fields.Datetime.now(), delta=timedelta(minutes=5)
+        )
+
+    def test_no_body_or_too_many_arguments(self):
+        partner = self.customer.with_user(self.user_employee)
+        with self.assertRaisesRegex(ValidationError, "must be a text"):
+            partner.dialog_post()
+        with self.assertRaisesRegex(ValidationError, "4 arguments more than"):
+            partner.dialog_post("Text", *(["internal"] * 20))
+        error = self.jsonrpc_error(
+            "res.partner", "dialog_post", [[self.customer.id], "x", *(["a"] * 20)]
+        )
+        self.assertIn("arguments more than it takes", error["message"])
+
+    def test_one_record_methods_on_none_or_several(self):
+        second = self.post(self.customer, "Zweite Notiz")
+        for records, method in [
+            (self.internal | second, "action_dialog_resend"),
+            (self.internal.browse(), "action_dialog_open_reference"),
+            (self.internal | second, "action_dialog_open_reference"),
+        ]:
+            with (
+                self.subTest(method=method, ids=records.ids),
+                self.assertRaisesRegex(UserError, "exactly one record"),
+            ):
+                getattr(records.with_user(self.user_employee), method)()
+        error = self.jsonrpc_error(
+            "mail.message", "action_dialog_resend", [[self.internal.id, second.id]]
+        )
+        self.assertIn("exactly one record", error["message"])
+        self.assertIn("NotOneRecord", error["name"])
+
+    def test_actions_answer_over_xmlrpc(self):
+        uid = self.xmlrpc_common.authenticate(
+            self.env.cr.dbname, "employee", "employee", {}
+        )
+        for method in ("action_dialog_archive", "action_dialog_unarchive"):
+            with self.subTest(method=method):
+                self.assertIs(
+                    self.xmlrpc_object.execute_kw(
+                        self.env.cr.dbname,
+                        uid,
+                        "employee",
+                        "mail.message",
+                        method,
+                        [[self.internal.id]],
+                    ),
+                    True,
+                )
+
+    def test_delivery_state_searched_with_wrong_values(self):
+        for value in (5, [5], {"a": 1}):
+            with self.subTest(value=value):
+                error = self.jsonrpc_error(
+                    "mail.message",
+                    "search_read",
+                    [[("dialog_delivery_state", "=", value)]],
+                    {"fields": ["id"]},
+                )
+                self.assertIn("searched by their codes", error["message"])
+        found = self.env["mail.message"].search_read(
+            [("dialog_delivery_state", "=", None), ("id", "=", self.internal.id)],
+            ["id"],
+        )
+        self.assertEqual(found, [])
+
+    def test_choice_with_nul_or_surrogate_is_a_clear_error(self):
+        for value in ("intern\x00", "\ud800"):
+            with self.subTest(value=repr(value)):
+                error = self.jsonrpc_error(
+                    "res.partner",
+                    "dialog_post",
+                    [[self.customer.id], "Text"],
+                    {"visibility": value},
+                )
+                self.assertIn("not a valid value for", error["message"])
+                self.assertNotIn("\x00", error["message"])

@@ -8,7 +8,7 @@ import re
 from markupsafe import Markup
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext, is_html_empty, plaintext2html
 
 from .dialog_constants import PASTED_IMAGE
@@ -21,6 +21,24 @@ MAX_SUBJECT_LENGTH = 1000
 FUTURE_TOLERANCE = datetime.timedelta(hours=1)
 FIRST_DATE = datetime.date(1900, 1, 1)
 FOLLOW_UP_YEARS = 20
+
+
+class NotOneRecord(UserError, ValueError):
+    """ensure_one's error as a user's error: a method called over RPC on no
+    or several records answers clearly instead of logging a traceback; still
+    a ValueError for code that catches Odoo's."""
+
+
+def ensure_one(records):
+    """``records`` if it holds exactly one record, else NotOneRecord."""
+    if len(records) != 1:
+        raise NotOneRecord(
+            records.env._(
+                "This is done on exactly one record; %(count)s were given.",
+                count=len(records),
+            )
+        )
+    return records
 
 
 def check_text(env, value, label):
@@ -216,7 +234,7 @@ def to_choice(env, value, selection, label):
             env._(
                 "“%(value)s” is not a valid value for %(field)s. "
                 "Allowed values: %(allowed)s.",
-                value=value if isinstance(value, str) else repr(value),
+                value=printable(value) if isinstance(value, str) else repr(value),
                 field=label,
                 allowed=", ".join(allowed),
             )
@@ -259,8 +277,18 @@ def _parse(env, value, convert, label):
         ) from error
 
 
+def _empty(value):
+    """None, False and an empty text (what an XML-RPC client sends for an
+    empty field) mean "not given"."""
+    return (
+        value is None
+        or value is False
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
 def to_follow_up_date(env, value):
-    if value is None or value is False:
+    if _empty(value):
         return False
     follow_up = _parse(env, value, fields.Date.to_date, env._("follow-up date"))
     today = fields.Date.context_today(env["res.partner"])
@@ -276,7 +304,7 @@ def to_follow_up_date(env, value):
 
 def to_interaction_date(env, value):
     """When the call, visit, ... took place: now by default, never later."""
-    if value is None or value is False:
+    if _empty(value):
         return fields.Datetime.now()
     date = _parse(env, value, fields.Datetime.to_datetime, env._("interaction date"))
     if date.date() < FIRST_DATE:

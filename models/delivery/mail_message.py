@@ -223,7 +223,15 @@ class MailMessage(models.Model):
         self.env["mail.notification"].flush_model(
             ["mail_message_id", "notification_type", "notification_status"]
         )
-        values = [value] if isinstance(value, str) or not value else list(value)
+        values = [value] if isinstance(value, str) or not value else value
+        if not isinstance(values, list | tuple) or not all(
+            isinstance(v, str) or not v for v in values
+        ):
+            raise UserError(
+                self.env._(
+                    "Delivery states are searched by their codes, e.g. 'failed'."
+                )
+            )
         states = tuple(v for v in values if v) or ("",)
         state = SQL(
             """CASE

@@ -7,7 +7,7 @@ from ...tools.dialog_input import to_idempotency_key
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
-    def dialog_post(self, body, *args, idempotency_key=None, **kwargs):
+    def dialog_post(self, body=None, *args, idempotency_key=None, **kwargs):
         """``idempotency_key`` (a text of the caller's choosing, one per
         message it means to log): a call repeated with the same key by the
         same user on the same record returns the first call's message id,
