@@ -1,15 +1,40 @@
 import re
 
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.routing import ValidationError as NoMatch
 
 from odoo import models
+from odoo.addons.base.models.ir_http import SignedIntConverter
 from odoo.http import request
 
 REPLY_PATH = re.compile(r"/my/messages/(\d{1,10})/reply")
 
 
+class IntConverter(SignedIntConverter):
+    """<int:...> of a route: a number longer than Python reads (more than
+    4,300 digits) is no match, a 404, not a ValueError and a 500."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError as error:
+            raise NoMatch() from error
+
+
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    @classmethod
+    def _get_converters(cls):
+        return {**super()._get_converters(), "int": IntConverter}
+
+    @classmethod
+    def _serve_fallback(cls):
+        """A path with a NUL matches no route and no file: a 404 (Odoo
+        looked it up as a file's URL and failed in PostgreSQL)."""
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
 
     @classmethod
     def _pre_dispatch(cls, rule, args):

@@ -272,6 +272,11 @@ class TestBadPortalRequests(HttpCase, BadInputCase):
             (f"/my/messages/{pid}/attachment/2147483648", None),
             (f"/my/messages/{pid}/attachment/99999999999999999999", None),
             ("/my/messages/2147483648/attachment/1", None),
+            ("/my/messages/" + "9" * 20_000, None),
+            (f"/my/messages/{pid}/attachment/" + "9" * 20_000, None),
+            (f"/my/messages/{pid}%00", None),
+            ("/my/messages/%00", None),
+            (f"/my/messages/{pid}/attachment/1%00", None),
         ]:
             with self.subTest(url=url):
                 response = self.url_open(url, data=data, allow_redirects=False)

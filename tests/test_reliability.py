@@ -9,6 +9,7 @@ import psycopg2
 from odoo import fields
 from odoo.tests import Form
 
+from ..tools.dialog_constants import DialogSendAfterCommit
 from .common import DialogCase, needs_sale
 
 BOUNCE = """Return-Path: <>
@@ -207,18 +208,22 @@ class TestDeliveryOutcome(DialogCase):
 
 
 class TestOneSenderPerEmail(DialogCase):
-    """The queue's cron and a worker's post-commit send pick the same
-    outgoing email: the one that claims it sends it, the other skips it,
-    without an error (make stress with two nodes shows it under load)."""
+    """The queue's cron and a worker's send right after its commit pick the
+    same outgoing email: the one that claims it sends it, the other skips
+    it, without an error (make stress with two nodes shows it under load).
+    Tests send in the transaction that created the email, where Odoo sends
+    at once and nothing is claimed: the post-commit send is marked here as
+    send_after_commit marks it outside tests."""
 
     def outgoing_mail(self):
-        return self.env["mail.mail"].create(
+        mail = self.env["mail.mail"].create(
             {
                 "subject": "Rechnung",
                 "body_html": "<p>Ihre Rechnung</p>",
                 "email_to": "kunde@example.com",
             }
         )
+        return mail.with_context(**DialogSendAfterCommit().context())
 
     def test_free_email_is_sent(self):
         mail = self.outgoing_mail()
@@ -273,3 +278,40 @@ class TestOneSenderPerEmail(DialogCase):
         with self.mock_mail_gateway():
             mail.send()
         self.assertEqual(self._mails, [])
+
+    def test_the_cron_claims_each_email(self):
+        """The queue's run commits after each email: it claims them one by
+        one (no commit here: Odoo's commit is patched out)."""
+        first, second = self.outgoing_mail(), self.outgoing_mail()
+        self.env.cr.execute(
+            "UPDATE mail_mail SET state = 'sent' WHERE id = %s", [second.id]
+        )
+        with (
+            self.mock_mail_gateway(),
+            patch.object(self.env.cr, "commit", lambda: None),
+        ):
+            (first | second).with_context(**{DialogSendAfterCommit.key: None}).send(
+                auto_commit=True
+            )
+        self.assertEqual(len(self._mails), 1)
+        self.assertEqual(first.state, "sent")
+
+    def test_emails_sent_where_they_are_created_are_not_claimed(self):
+        mail = self.env["mail.mail"].create(
+            {"subject": "Hallo", "body_html": "<p>x</p>", "email_to": "k@example.com"}
+        )
+        execute = type(self.env.cr).execute
+        claims = []
+
+        def counting(cr, query, *args, **kwargs):
+            if "SKIP LOCKED" in str(query):
+                claims.append(query)
+            return execute(cr, query, *args, **kwargs)
+
+        with (
+            self.mock_mail_gateway(),
+            patch.object(type(self.env.cr), "execute", counting),
+        ):
+            mail.send_after_commit()
+        self.assertEqual(claims, [])
+        self.assertEqual(len(self._mails), 1)

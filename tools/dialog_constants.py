@@ -54,6 +54,14 @@ class DialogPost(ContextMarker):
     key = "customer_dialog_post"
 
 
+class DialogSendAfterCommit(ContextMarker):
+    """Emails sent right after the commit that created them, in a new
+    transaction: they are claimed first (mail.mail._send)."""
+
+    __slots__ = ()
+    key = "customer_dialog_send_after_commit"
+
+
 class DialogRendering(ContextMarker):
     """The system renders a delivery template: its compiled code may be kept
     (ir.qweb._compile)."""

@@ -1,9 +1,11 @@
+import threading
+
 import psycopg2
 
 from odoo import models
 from odoo.tools import SQL, email_normalize
 
-from ...tools.dialog_constants import DialogDelivery
+from ...tools.dialog_constants import DialogDelivery, DialogSendAfterCommit
 from ...tools.dialog_input import one_header_line
 
 # What an outgoing email puts into its headers, besides ``headers`` itself.
@@ -14,8 +16,19 @@ class MailMail(models.Model):
     _inherit = "mail.mail"
 
     # ------------------------------------------------------------------
-    # One sender per email: the post-commit send and the queue's cron
+    # One sender per email: the queue's cron and a post-commit send
     # ------------------------------------------------------------------
+
+    def send_after_commit(self):
+        """Marks the send that runs right after the commit (in a new
+        transaction, while the queue's cron may pick the same emails), so
+        that it claims them. In tests, Odoo sends at once in the transaction
+        that created them, which nobody else can see: nothing to claim."""
+        if getattr(threading.current_thread(), "testing", False):
+            return super().send_after_commit()
+        return super(
+            MailMail, self.with_context(**DialogSendAfterCommit().context())
+        ).send_after_commit()
 
     def _send(self, auto_commit=False, raise_exception=False, **kwargs):
         """Each email is sent by the one process that claims it first.
@@ -26,31 +39,44 @@ class MailMail(models.Model):
         serialization error, which aborts the whole cron batch, marks the
         email "Error without exception. Probably due to sending an email
         without computed recipients" for a moment and logs ERROR lines. Here
-        the loser skips an email another process holds or already sent."""
-        for mail in self:
-            if mail._dialog_claim():
-                super(MailMail, mail)._send(
-                    auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
-                )
-        return True
+        the loser skips an email another process holds or already sent. The
+        cron commits after each email, so it claims them one by one."""
+        if auto_commit:
+            for mail in self:
+                if mail._dialog_claim():
+                    super(MailMail, mail)._send(
+                        auto_commit=auto_commit,
+                        raise_exception=raise_exception,
+                        **kwargs,
+                    )
+            return True
+        mails = self._dialog_claim() if DialogSendAfterCommit.of(self.env) else self
+        return super(MailMail, mails)._send(
+            auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+        )
 
     def _dialog_claim(self):
-        """Lock this outgoing email for sending, or False when another
-        transaction holds it or changed it since this one began."""
+        """Those of these outgoing emails this transaction could lock for
+        sending: not those another transaction holds, nor those changed
+        since this one began (a serialization failure: then one by one)."""
+        if not self:
+            return self
         self.flush_recordset(["state"])
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM mail_mail WHERE id = %s AND state = 'outgoing' "
-                        "FOR NO KEY UPDATE SKIP LOCKED",
-                        self.id,
+                        "SELECT id FROM mail_mail WHERE id IN %s "
+                        "AND state = 'outgoing' FOR NO KEY UPDATE SKIP LOCKED",
+                        tuple(self.ids),
                     ),
                     log_exceptions=False,
                 )
-                return bool(self.env.cr.fetchone())
+                return self.browse(row[0] for row in self.env.cr.fetchall())
         except psycopg2.errors.SerializationFailure:
-            return False
+            if len(self) == 1:
+                return self.browse()
+            return self.browse(mail.id for mail in self if mail._dialog_claim())
 
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None
