@@ -66,7 +66,7 @@ class TestSecurity(DialogCase):
 class TestContextMarkers(DialogCase):
     """Every marker that opens a path (creating dialog messages with read
     access, filing an email as the gateway, a delivery's headers, a cached
-    rendering) is read one way, and what an RPC caller can put into a
+    rendering, claiming emails after a commit) is read one way, and what an RPC caller can put into a
     context (text, numbers, lists, dicts, true) is never one."""
 
     def test_no_value_from_a_caller_is_a_marker(self):
@@ -84,6 +84,7 @@ class TestContextMarkers(DialogCase):
                 "customer_dialog_file_access",
                 "customer_dialog_read_for",
                 "customer_dialog_quiet_log",
+                "customer_dialog_send_after_commit",
             },
         )
         su_env = self.env(su=True)
