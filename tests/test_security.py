@@ -66,8 +66,9 @@ class TestSecurity(DialogCase):
 class TestContextMarkers(DialogCase):
     """Every marker that opens a path (creating dialog messages with read
     access, filing an email as the gateway, a delivery's headers, a cached
-    rendering, claiming emails after a commit) is read one way, and what an RPC caller can put into a
-    context (text, numbers, lists, dicts, true) is never one."""
+    rendering, claiming emails after a commit) is read one way, and what an
+    RPC caller can put into a context (text, numbers, lists, dicts, true) is
+    never one."""
 
     def test_no_value_from_a_caller_is_a_marker(self):
         from ..tools.dialog_constants import ContextMarker
