@@ -14,7 +14,7 @@ from odoo.osv import expression
 from odoo.tools import escape_psql, plaintext2html
 
 from ..models.incoming.mail_message import DialogAttachmentTooLarge
-from ..report.customer_file import PORTAL_EXPORT
+from ..report.customer_file import PORTAL_EXPORT, background_from
 from ..tools.dialog_input import (
     MAX_ID,
     check_text,
@@ -352,8 +352,21 @@ class DialogPortal(CustomerPortal):
     def portal_my_dialog_export(self, **kw):
         """The visitor's customer file: the published messages of their own
         customer, nobody else's (the route takes no id). A PDF, or the same
-        document as HTML where no PDF converter is installed."""
-        customer = request.env.user.partner_id.commercial_partner_id
+        document as HTML where no PDF converter is installed. A big file is
+        prepared in the background instead: this page offers it."""
+        visitor = request.env.user.partner_id
+        customer = visitor.commercial_partner_id
+        Message = request.env["mail.message"].sudo()
+        count = Message.search_count(Message._dialog_portal_domain(visitor))
+        if count > background_from(request.env):
+            return request.render(
+                "customer_dialog.portal_my_dialog_export_prepare",
+                {
+                    "page_name": "dialog_export",
+                    "count": count,
+                    "job": self._dialog_export_jobs()[:1],
+                },
+            )
         # sudo: the report reads the messages; PORTAL_EXPORT restricts them to
         # what this visitor may see in the portal
         Report = (
@@ -381,6 +394,51 @@ class DialogPortal(CustomerPortal):
                 ),
             ]
         return request.make_response(content, headers=headers)
+
+    @http.route(
+        "/my/messages/export/prepare",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_dialog_export_prepare(self, **kw):
+        """Start preparing the visitor's big file (one at a time); the
+        email with the link follows."""
+        customer = request.env.user.partner_id.commercial_partner_id
+        request.env["customer_dialog.export"]._dialog_request(customer, portal=True)
+        request.session["dialog_primary_until"] = time.time() + READ_YOUR_WRITES
+        return request.redirect("/my/messages/export")
+
+    @http.route(
+        "/my/messages/export/<int:job_id>",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+        readonly=read_only,
+    )
+    def portal_my_dialog_export_download(self, job_id, **kw):
+        """A prepared file: the visitor's own, ready ones only; any other id
+        is a 404."""
+        job = self._dialog_export_jobs().filtered(
+            lambda j: j.id == job_id and j.state == "done"
+        )
+        if not job.attachment_id:
+            raise request.not_found()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(job.attachment_id)
+            .get_response(as_attachment=True)
+        )
+
+    def _dialog_export_jobs(self):
+        """The visitor's own prepared files (sudo), newest first."""
+        return (
+            request.env["customer_dialog.export"]
+            .sudo()
+            .search([("user_id", "=", request.env.uid), ("portal", "=", True)])
+        )
 
     @http.route(
         "/my/messages/export.json",

@@ -1,8 +1,32 @@
 from odoo import api, models
+from odoo.exceptions import UserError
+
+from ..tools.dialog_input import positive_param
 
 # Context marker of the portal's own download: a Python object, so that no
 # HTTP or RPC caller of the generic /report routes can forge it.
 PORTAL_EXPORT = object()
+
+# A file of more messages than this (system parameter) is prepared in the
+# background (customer_dialog.export); a smaller one is rendered at once.
+BACKGROUND_PARAM = "customer_dialog.export_background_from"
+BACKGROUND_FROM = 2000
+
+
+def background_from(env):
+    """The size from which a customer file is prepared in the background."""
+    return positive_param(env, BACKGROUND_PARAM, BACKGROUND_FROM)
+
+
+class ExportPart:
+    """Context marker of one part of a file prepared in the background
+    (customer_dialog.export): the ids of its messages, in the file's order,
+    and whether it starts the file (with the cover). A Python object: no
+    caller of the /report routes can forge it to pass the size limit."""
+
+    def __init__(self, ids, cover):
+        self.ids = list(ids)
+        self.cover = cover
 
 
 class ReportCustomerFile(models.AbstractModel):
@@ -12,6 +36,10 @@ class ReportCustomerFile(models.AbstractModel):
     for, and the cover says what was left out (res.partner._dialog_file_messages). The
     portal's download (context marker ``PORTAL_EXPORT``) gets the published
     messages of the visitor's own customer, whatever ids were asked for.
+
+    A file of more messages than the background limit is only rendered in
+    parts (context marker ``ExportPart``) by customer_dialog.export: in one
+    request it would hold a worker for minutes.
     """
 
     _name = "report.customer_dialog.report_customer_file"
@@ -19,22 +47,28 @@ class ReportCustomerFile(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        part = self.env.context.get("customer_dialog_export_part")
+        part = part if isinstance(part, ExportPart) else None
+        ids = part.ids if part and not part.cover else None
         if self.env.context.get("customer_dialog_export") is PORTAL_EXPORT:
             visitor = self.env.user.partner_id
             customers = visitor.commercial_partner_id
-            files = {customers.id: visitor._dialog_portal_file()}
+            Message = self.env["mail.message"].sudo()
+            domain = Message._dialog_portal_domain(visitor)
+            if ids is not None:
+                domain = [*domain, ("id", "in", ids)]
+            files = {
+                customers.id: self._dialog_file(
+                    customers.sudo(), Message.search(domain), None, part, staff=False
+                )
+            }
         else:
             customers = self.env["res.partner"].browse(docids).commercial_partner_id
             customers._dialog_check_export()
             files = {}
             for customer in customers:
-                # what the manager may read of the file, and what is left out,
-                # in the customer's language, as its document layout
-                customer_lang = customer.with_context(
-                    lang=customer.lang or self.env.lang
-                ).sudo()
-                files[customer.id] = customer_lang._dialog_export_values(
-                    *customer._dialog_file_messages()
+                files[customer.id] = self._dialog_file(
+                    customer, *customer._dialog_file_messages(ids), part
                 )
         return {
             "doc_ids": customers.ids,
@@ -42,3 +76,24 @@ class ReportCustomerFile(models.AbstractModel):
             "docs": customers.sudo(),
             "files": files,
         }
+
+    def _dialog_file(self, customer, messages, left_out, part, staff=True):
+        """The file's values: in the customer's language, as its document
+        layout; the whole file, or one ``part`` of it (after the first part,
+        no cover)."""
+        customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
+        if part is None:
+            if len(messages) > background_from(self.env):
+                raise UserError(
+                    self.env._(
+                        "This customer file holds %(count)s messages: it is "
+                        "prepared in the background. Use the Export button.",
+                        count=len(messages),
+                    )
+                )
+            return customer._dialog_export_values(messages, left_out, staff=staff)
+        readable = set(messages.ids)
+        page = messages.browse([i for i in part.ids if i in readable])
+        values = customer._dialog_export_values(messages, left_out, staff, page=page)
+        values["continued"] = not part.cover
+        return values

@@ -9,6 +9,7 @@ from . import test_desk
 from . import test_dialog_post
 from . import test_erasure
 from . import test_export
+from . import test_export_background
 from . import test_i18n
 from . import test_idempotency
 from . import test_incoming_email

@@ -26,6 +26,8 @@ MODULE = "odoo.addons.customer_dialog."
 WRITING_ROUTES = {
     # the customer's reply is stored
     "/my/messages/<int:message_id>/reply",
+    # the customer asks for their big file to be prepared (a job is stored)
+    "/my/messages/export/prepare",
     # the document chatter's post is stored
     "/mail/message/post",
     # joining a channel by its invitation link

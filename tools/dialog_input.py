@@ -66,15 +66,20 @@ MAX_TEXT_PARAM = "customer_dialog.max_text_chars"
 MAX_TEXT_CHARS = 100_000
 
 
-def max_text_chars(env):
-    """The limit in force: the system parameter when it is a positive
-    number, else MAX_TEXT_CHARS."""
+def positive_param(env, name, default):
+    """The system parameter ``name`` when it is a positive number (up to a
+    billion), else ``default``: a mistyped setting never breaks a call."""
     # sudo: ir.config_parameter - one technical setting, no data
-    value = env["ir.config_parameter"].sudo().get_param(MAX_TEXT_PARAM, "")
+    value = env["ir.config_parameter"].sudo().get_param(name, "")
     value = str(value).strip()
     if value.isascii() and value.isdigit() and 0 < int(value) <= 10**9:
         return int(value)
-    return MAX_TEXT_CHARS
+    return default
+
+
+def max_text_chars(env):
+    """The limit in force: the system parameter, else MAX_TEXT_CHARS."""
+    return positive_param(env, MAX_TEXT_PARAM, MAX_TEXT_CHARS)
 
 
 def check_text_size(env, text):

@@ -138,6 +138,10 @@ class ResPartner(models.Model):
             {"body": erased, "subject": False, "attachment_ids": [Command.clear()]}
         )
         files.unlink()
+        # copies of the file prepared for a download go with the texts
+        self.env["customer_dialog.export"].sudo().search(
+            [("partner_id", "=", self.id)]
+        ).unlink()
         everything.link_preview_ids.unlink()
         self.env["mail.message.translation"].sudo().search(
             [("message_id", "in", everything.ids)]

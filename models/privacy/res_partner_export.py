@@ -8,6 +8,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime, html2plaintext, split_every
 
+from ...report.customer_file import background_from
 from ...tools.dialog_constants import DialogFileAccess
 from ...tools.dialog_input import to_count
 
@@ -33,12 +34,33 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     def action_dialog_export_file(self):
-        """The customer file as a PDF (QWeb report)."""
+        """The customer file as a PDF (QWeb report); a big one is prepared
+        in the background, and the manager gets a to-do with its link."""
         self.ensure_one()
         self._dialog_check_export()
-        return self.env.ref(
-            "customer_dialog.action_report_customer_file"
-        ).report_action(self.commercial_partner_id)
+        customer = self.commercial_partner_id
+        count = len(customer._dialog_file_messages()[0])
+        if count <= background_from(self.env):
+            return self.env.ref(
+                "customer_dialog.action_report_customer_file"
+            ).report_action(customer)
+        self.env["customer_dialog.export"]._dialog_request(customer)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "sticky": True,
+                "title": self.env._("The customer file is being prepared"),
+                "message": self.env._(
+                    "The customer file of %(customer)s holds %(count)s messages: "
+                    "it is prepared in the background. You will get a to-do "
+                    "with the download link when it is ready.",
+                    customer=customer.name,
+                    count=count,
+                ),
+            },
+        }
 
     def dialog_export_file(self, offset=0, limit=None):
         """The customer file as data, for RPC: the same content as the PDF,
@@ -96,7 +118,7 @@ class ResPartner(models.Model):
             return customer._dialog_export_json(stream, messages, staff=False)
         return customer._dialog_export_values(messages, staff=False)
 
-    def _dialog_file_messages(self):
+    def _dialog_file_messages(self, ids=None):
         """This customer's file as the current user may read it: mail's
         rules and those of the documents, multi-company rules included (a
         manager of one company exports and erases that company's part). An
@@ -106,10 +128,13 @@ class ResPartner(models.Model):
         reader or not: the data subject has a right to them (the cover
         counts them).
 
+        :param ids: only these messages of the file (a part of it)
         :return: (the messages they may read, those they may not), in sudo
         """
         self.ensure_one()
         domain = self._dialog_messages_domain()
+        if ids is not None:
+            domain = [*domain, ("id", "in", list(ids))]
         Message = self.env["mail.message"]
         if Message._dialog_is_manager():
             Message = Message.with_context(**DialogFileAccess().context())
@@ -156,10 +181,13 @@ class ResPartner(models.Model):
         internal discussion of a message is listed. The file of a big
         customer is written piece by piece instead (_dialog_export_json);
         ``page`` (some of ``messages``): only those are listed, under the
-        cover of the whole file."""
+        cover of the whole file, in their order (a slice of the file's)."""
         values = self._dialog_export_cover(messages, left_out)
         references = []
-        rows = self._dialog_export_rows(messages if page is None else page, staff)
+        if page is None:
+            rows = self._dialog_export_rows(messages, staff)
+        else:
+            rows = self._dialog_export_rows(page, staff, order=page.ids)
         for group, message_values in rows:
             if not references or references[-1]["key"] != group["key"]:
                 references.append({**group, "messages": []})
@@ -234,12 +262,12 @@ class ResPartner(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
-    def _dialog_export_rows(self, messages, staff=True):
+    def _dialog_export_rows(self, messages, staff=True, order=None):
         """(reference group, message values) of each of ``messages`` (sudo)
-        in the file's order, read EXPORT_BATCH messages at a time: the ORM's
-        cache is emptied after each batch, so that a file of 100,000
-        messages costs the memory of one batch (and of what the caller
-        keeps)."""
+        in the file's order (or the given ``order`` of their ids), read
+        EXPORT_BATCH messages at a time: the ORM's cache is emptied after
+        each batch, so that a file of 100,000 messages costs the memory of
+        one batch (and of what the caller keeps)."""
         self.ensure_one()
         Message = self.env["mail.message"]
         labels = {
@@ -254,7 +282,9 @@ class ResPartner(models.Model):
         model_names = dict(Message._selection_dialog_reference())
         tz = self.tz or self.env.user.tz or "UTC"
         group = None
-        for ids in split_every(EXPORT_BATCH, self._dialog_export_order(messages)):
+        if order is None:
+            order = self._dialog_export_order(messages)
+        for ids in split_every(EXPORT_BATCH, order):
             for message in messages.browse(ids).with_env(self.env).sudo():
                 key = (message.model or "", message.res_id or 0)
                 if group is None or group["key"] != key:

@@ -1,0 +1,293 @@
+"""The customer file of a big customer (Art. 15 GDPR), prepared in the
+background: rendered by ir.cron EXPORT_PART messages at a time, each part
+committed, then merged into one file; the requester is told when it is ready.
+
+Answers the cost of a file of 100,000 messages: rendered in the request, it
+held an HTTP worker for many minutes (and wkhtmltopdf its memory) and ended
+in a timeout. A cron call renders one part, within a few seconds.
+"""
+
+import logging
+from datetime import timedelta
+
+from lxml import html as lxml_html
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools.pdf import merge_pdf
+
+from ...report.customer_file import PORTAL_EXPORT, ExportPart
+
+_logger = logging.getLogger(__name__)
+
+# Messages rendered by one cron call (a few seconds of wkhtmltopdf).
+EXPORT_PART = 1000
+# Days a prepared file is kept for its download: it holds the customer's
+# data, so it goes like any copy that has served its purpose.
+EXPORT_KEEP_DAYS = 7
+REPORT = "customer_dialog.action_report_customer_file"
+
+
+class CustomerDialogExport(models.Model):
+    """One customer file being prepared for one user: a manager's export
+    (their rights) or a portal customer's own download (their published
+    messages). Only the requester can read it and its file (record rule;
+    the portal goes through its own route, which checks the requester)."""
+
+    _name = "customer_dialog.export"
+    _description = "Customer file prepared in the background"
+    _order = "id desc"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Customer", required=True, ondelete="cascade", index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", "Requested by", required=True, ondelete="cascade", index=True
+    )
+    portal = fields.Boolean("Customer's own download", readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Being prepared"),
+            ("done", "Ready"),
+            ("failed", "Failed"),
+        ],
+        default="queued",
+        required=True,
+        readonly=True,
+    )
+    # the file's message ids in its order, taken when the preparation starts:
+    # every part is a slice of the same snapshot
+    message_order = fields.Text(readonly=True)
+    message_count = fields.Integer("Messages", readonly=True)
+    done_count = fields.Integer("Rendered", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", "File", readonly=True)
+    dialog_download_url = fields.Char(compute="_compute_dialog_download_url")
+
+    # ------------------------------------------------------------------
+    # Requests: the manager's button, the portal's form
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dialog_request(self, customer, portal=False):
+        """The preparation of ``customer``'s file for the current user: the
+        one already under way, or a new one started now. The caller checked
+        the right to the file."""
+        # sudo: the requester may not create jobs themselves (portal); the
+        # caller's check is the authorisation
+        Export = self.sudo()
+        job = Export.search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("partner_id", "=", customer.id),
+                ("portal", "=", portal),
+                ("state", "in", ("queued", "running")),
+            ],
+            limit=1,
+        )
+        if not job:
+            job = Export.create(
+                {"partner_id": customer.id, "user_id": self.env.uid, "portal": portal}
+            )
+            self.env.ref("customer_dialog.ir_cron_dialog_export").sudo()._trigger()
+        return job
+
+    # ------------------------------------------------------------------
+    # The cron job: one part per call
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_prepare(self):
+        """Render the next part of the oldest file under way; the cron runs
+        again at once while parts remain (Odoo's progress API), each part in
+        its own transaction. Old files are removed first."""
+        self._dialog_expire()
+        self.env.cr.execute(
+            """SELECT id FROM customer_dialog_export
+                WHERE state IN ('queued', 'running')
+                ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"""
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return
+        self.browse(row[0])._dialog_prepare_part()
+        remaining = self.search_count([("state", "in", ("queued", "running"))])
+        self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
+
+    def _dialog_prepare_part(self):
+        """Render the next EXPORT_PART messages of this file; after the last
+        one, merge the parts and tell the requester. A failure fails the
+        file (and says so) instead of being retried forever."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                if self.state == "queued":
+                    self._dialog_start()
+                order = self._dialog_order()
+                start = self.done_count
+                ids = order[start : start + EXPORT_PART]
+                content, kind = self._dialog_render(ids, cover=not start)
+                self._dialog_attach(f"part-{start:09d}.{kind}", content, kind)
+                self.done_count = start + len(ids)
+                if self.done_count >= len(order):
+                    self._dialog_finish()
+        except Exception:
+            _logger.exception("Customer file export %s failed", self.id)
+            self.state = "failed"
+            self._dialog_parts().unlink()
+            self._dialog_tell()
+
+    def _dialog_start(self):
+        """Take the snapshot of the file: what the requester may have of it
+        now, in the file's order."""
+        customer = self.partner_id.with_user(self.user_id)
+        if self.portal:
+            Message = self.env["mail.message"].sudo()
+            messages = Message.search(
+                Message._dialog_portal_domain(self.user_id.partner_id)
+            )
+        else:
+            customer._dialog_check_export()
+            messages = customer._dialog_file_messages()[0]
+        order = customer.sudo()._dialog_export_order(messages)
+        self.write(
+            {
+                "state": "running",
+                "message_order": ",".join(map(str, order)),
+                "message_count": len(order),
+            }
+        )
+
+    def _dialog_order(self):
+        return [int(i) for i in (self.message_order or "").split(",") if i]
+
+    def _dialog_render(self, ids, cover):
+        """One part of the file as the requester gets it (report values:
+        their rights, and for the portal only the published messages)."""
+        Report = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_id)
+            .with_context(customer_dialog_export_part=ExportPart(ids, cover))
+        )
+        if self.portal:
+            Report = Report.sudo().with_context(customer_dialog_export=PORTAL_EXPORT)
+        if Report.get_wkhtmltopdf_state() in ("ok", "upgrade"):
+            content, kind = Report._render_qweb_pdf(REPORT, self.partner_id.ids)
+        else:
+            content, kind = Report._render_qweb_html(REPORT, self.partner_id.ids)
+        return content, kind
+
+    def _dialog_finish(self):
+        parts = self._dialog_parts().sorted("name")
+        contents = [part.raw for part in parts]
+        kind = "pdf" if parts[:1].name.endswith(".pdf") else "html"
+        content = merge_pdf(contents) if kind == "pdf" else merge_html(contents)
+        name = self.with_context(lang=self._dialog_lang()).env._(
+            "Customer file %(name)s", name=self.partner_id.name
+        )
+        self.attachment_id = self._dialog_attach(f"{name}.{kind}", content, kind)
+        parts.unlink()
+        self.state = "done"
+        self._dialog_tell()
+
+    def _dialog_attach(self, name, content, kind):
+        # sudo: the file belongs to the job, readable by its requester only
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                }
+            )
+        )
+
+    def _dialog_parts(self):
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("name", "=like", "part-%"),
+                ]
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Telling the requester; downloads; removal
+    # ------------------------------------------------------------------
+
+    def _dialog_lang(self):
+        return self.user_id.lang or self.partner_id.lang or self.env.lang
+
+    @api.depends("portal", "attachment_id")
+    def _compute_dialog_download_url(self):
+        for job in self:
+            job.dialog_download_url = (
+                f"/my/messages/export/{job.id}"
+                if job.portal
+                else f"/web/content/{job.attachment_id.id}?download=true"
+            )
+
+    def _dialog_tell(self):
+        """The customer gets an email with the link to their page; the
+        manager a to-do on the customer with the download link. Neither
+        names a message or a count."""
+        if self.portal:
+            template = self.env.ref(
+                "customer_dialog.mail_template_dialog_export_ready"
+            ).sudo()
+            template.send_mail(
+                self.id, email_layout_xmlid="mail.mail_notification_light"
+            )
+            return
+        env = self.with_context(lang=self._dialog_lang()).env
+        if self.state == "done":
+            summary = env._("Customer file ready")
+            note = Markup('<p>%s <a href="%s">%s</a></p>') % (
+                env._("The customer file you asked for is ready:"),
+                self.dialog_download_url,
+                env._("download"),
+            )
+        else:
+            summary = env._("Customer file could not be prepared")
+            note = Markup("<p>%s</p>") % env._(
+                "The customer file you asked for could not be prepared. "
+                "Please try again or tell your administrator."
+            )
+        self.partner_id.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=self.user_id.id,
+            summary=summary,
+            note=note,
+        )
+
+    @api.model
+    def _dialog_expire(self):
+        """Prepared files are kept EXPORT_KEEP_DAYS days."""
+        limit = fields.Datetime.now() - timedelta(days=EXPORT_KEEP_DAYS)
+        self.sudo().search([("create_date", "<", limit)]).unlink()
+
+    def unlink(self):
+        # a job's files go with it: nothing of the customer file is left
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
+        return super().unlink()
+
+
+def merge_html(documents):
+    """One HTML document of the parts' documents: the first one, with the
+    pages (body) of the others appended."""
+    merged = lxml_html.document_fromstring(documents[0])
+    body = merged.find("body")
+    for document in documents[1:]:
+        for element in lxml_html.document_fromstring(document).find("body"):
+            body.append(element)
+    return lxml_html.tostring(merged, encoding="utf-8", doctype="<!DOCTYPE html>")

@@ -1,0 +1,262 @@
+"""A big customer file is prepared in the background (customer_dialog.export):
+rendered in parts by the cron, merged, kept for its requester alone and
+removed with an erasure or after a week; the requester is told, the worker
+that took the request is never held for minutes."""
+
+import re
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import pdf
+
+from ..models.privacy import customer_dialog_export as export_module
+from ..report.customer_file import BACKGROUND_PARAM
+from .test_export import REPORT, ExportCase
+
+
+class BackgroundCase(ExportCase):
+    def setUp(self):
+        super().setUp()
+        # files of more than 2 messages in the background, 2 messages a part
+        self.env["ir.config_parameter"].sudo().set_param(BACKGROUND_PARAM, "2")
+        self.startPatcher(patch.object(export_module, "EXPORT_PART", 2))
+        self.Export = self.env["customer_dialog.export"]
+        self.manager_customer = self.customer.with_user(self.user_manager)
+
+    def prepare(self, record=None):
+        """Run the cron until nothing is left; the number of calls."""
+        calls = 0
+        while self.Export.search_count([("state", "in", ("queued", "running"))]):
+            (record or self.Export)._cron_prepare()
+            calls += 1
+            self.assertLess(calls, 20, "the preparation ends")
+        return calls
+
+    def texts_in_order(self, html, texts):
+        positions = [html.find(text) for text in texts]
+        self.assertNotIn(-1, positions, texts)
+        return positions
+
+
+class TestManagerExport(BackgroundCase):
+    def test_big_file_is_prepared_in_parts_and_handed_to_its_requester(self):
+        whole = self.manager_customer.dialog_export_file()
+        order = [m["subject"] for ref in whole["references"] for m in ref["messages"]]
+        self.assertEqual(len(order), 3)
+        action = self.manager_customer.action_dialog_export_file()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("3 messages", action["params"]["message"])
+        job = self.Export.sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((job.user_id, job.state), (self.user_manager, "queued"))
+        cron = self.env.ref("customer_dialog.ir_cron_dialog_export")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "the request starts the cron at once",
+        )
+        # asking again while it is under way starts nothing new
+        self.manager_customer.action_dialog_export_file()
+        self.assertEqual(self.Export.sudo().search_count([]), 1)
+
+        self.assertEqual(self.prepare(), 2, "two parts of two messages")
+        self.assertEqual(job.state, "done")
+        self.assertEqual(
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", job._name), ("res_id", "=", job.id)]),
+            job.attachment_id,
+            "the parts are gone, the file is left",
+        )
+        html = job.attachment_id.raw.decode()
+        self.assertEqual(html.count("o_customer_dialog_file_cover"), 1)
+        self.assertEqual(html.count("o_customer_dialog_file_message "), 3)
+        positions = self.texts_in_order(html, order)
+        self.assertEqual(positions, sorted(positions), "the file's order")
+        self.assertNotIn("Fremde Nachricht", html)
+        self.assertIn("Kunde zahlt oft spät.", html, "a manager's file is complete")
+
+        # the manager gets a to-do with the link; the file is theirs alone
+        todo = self.customer.activity_ids.filtered(
+            lambda a: a.user_id == self.user_manager
+        )
+        self.assertEqual(todo.summary, "Customer file ready")
+        self.assertIn(f"/web/content/{job.attachment_id.id}?download=true", todo.note)
+        self.assertNotIn("Liefertermin", todo.note + todo.summary)
+        self.assertTrue(job.attachment_id.with_user(self.user_manager).raw)
+        other_manager = self.user_manager.copy({"login": "zweiter.manager"})
+        for user in (other_manager, self.user_employee, self.user_portal):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                job.attachment_id.with_user(user).read(["name"])
+            self.assertFalse(self.Export.with_user(other_manager).search([]))
+
+    def test_the_report_refuses_a_big_file_in_one_piece(self):
+        """/report/pdf/... called directly would hold the worker."""
+        with self.assertRaisesRegex(UserError, "prepared in the background"):
+            self.env["ir.actions.report"].with_user(
+                self.user_manager
+            )._render_qweb_html(REPORT, self.customer.ids)
+        self.env["ir.config_parameter"].sudo().set_param(BACKGROUND_PARAM, "3")
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_manager)
+            ._render_qweb_html(REPORT, self.customer.ids)
+        )
+        self.assertIn(b"Liefertermin", html)
+        action = self.manager_customer.action_dialog_export_file()
+        self.assertEqual(action["type"], "ir.actions.report", "a small file at once")
+
+    def test_a_failure_is_told_not_retried_forever(self):
+        self.manager_customer.action_dialog_export_file()
+        job = self.Export.sudo().search([])
+        with (
+            patch.object(
+                type(self.Export), "_dialog_render", side_effect=OSError("disk full")
+            ),
+            self.assertLogs(export_module.__name__, "ERROR"),
+        ):
+            self.assertEqual(self.prepare(), 1)
+        self.assertEqual(job.state, "failed")
+        self.assertFalse(
+            self.env["ir.attachment"]
+            .sudo()
+            .search([("res_model", "=", job._name), ("res_id", "=", job.id)])
+        )
+        todo = self.customer.activity_ids.filtered(
+            lambda a: a.user_id == self.user_manager
+        )
+        self.assertEqual(todo.summary, "Customer file could not be prepared")
+        # asked again, it is prepared
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        self.assertEqual(self.Export.sudo().search([], limit=1).state, "done")
+
+    def test_erasure_and_time_remove_prepared_files(self):
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        attachment = job.attachment_id
+        self.customer.with_user(self.user_manager)._dialog_erase_file()
+        self.assertFalse(job.exists())
+        self.assertFalse(attachment.exists())
+
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        attachment = job.attachment_id
+        self.env.cr.execute(
+            "UPDATE customer_dialog_export SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=6), job.id],
+        )
+        self.Export._cron_prepare()
+        self.assertTrue(attachment.exists(), "kept for a week")
+        self.env.cr.execute(
+            "UPDATE customer_dialog_export SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=8), job.id],
+        )
+        self.Export.invalidate_model()
+        self.Export._cron_prepare()
+        self.assertFalse(job.exists())
+        self.assertFalse(attachment.exists())
+
+    def test_parts_are_merged_into_one_pdf(self):
+        """With wkhtmltopdf (tests render HTML unless forced): the parts'
+        pages, in order, in one PDF."""
+        Report = self.env["ir.actions.report"]
+        if Report.get_wkhtmltopdf_state() not in ("ok", "upgrade"):
+            self.skipTest("wkhtmltopdf is not installed")
+        self.manager_customer.action_dialog_export_file()
+        job = self.Export.sudo().search([]).with_context(force_report_rendering=True)
+        merged_pages = []
+        merge = pdf.merge_pdf
+
+        def counting_merge(documents):
+            merged_pages.append(
+                sum(
+                    len(pdf.PdfFileReader(pdf.io.BytesIO(d), strict=False).pages)
+                    for d in documents
+                )
+            )
+            return merge(documents)
+
+        with patch.object(export_module, "merge_pdf", counting_merge):
+            while job.state != "done":
+                job._dialog_prepare_part()
+        content = job.attachment_id.raw
+        self.assertTrue(content.startswith(b"%PDF"))
+        reader = pdf.PdfFileReader(pdf.io.BytesIO(content), strict=False)
+        self.assertEqual(len(reader.pages), merged_pages[0])
+        self.assertGreaterEqual(len(reader.pages), 3, "cover and two parts")
+        self.assertTrue(job.attachment_id.name.endswith(".pdf"))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalExport(HttpCase, BackgroundCase):
+    def setUp(self):
+        super().setUp()
+        with self.mock_mail_gateway():
+            for day in (1, 2):
+                self.post(
+                    self.customer,
+                    f"Ihr Termin am {day}. März",
+                    visibility="customer",
+                    subject=f"Termin {day}",
+                    contact_id=self.contact.id,
+                )
+
+    def test_the_customer_asks_for_the_file_and_gets_a_link(self):
+        self.authenticate("karl.portal", "karl.portal")
+        page = self.url_open("/my/messages/export")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Messages in your customer file: <strong>3</strong>", page.text)
+        self.assertIn("Prepare my customer file", page.text)
+        self.assertFalse(self.Export.sudo().search([]), "a page view stores nothing")
+        refused = self.url_open("/my/messages/export/prepare", data={"x": "1"})
+        self.assertEqual(refused.status_code, 400, "no CSRF token, no job")
+        self.assertFalse(self.Export.sudo().search([]))
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        asked = self.url_open("/my/messages/export/prepare", data={"csrf_token": token})
+        self.assertEqual(asked.status_code, 200)
+        self.assertIn("is being prepared", asked.text)
+        job = self.Export.sudo().search([])
+        self.assertEqual((job.user_id, job.portal), (self.user_portal, True))
+
+        with self.mock_mail_gateway():
+            self.prepare()
+            self.env["mail.mail"].sudo().process_email_queue()
+        (mail,) = [
+            m
+            for m in self._mails
+            if any(self.user_portal.email in to for to in m["email_to"])
+        ]
+        self.assertEqual(mail["subject"], "Your customer file is ready")
+        self.assertIn(f"/my/messages/export/{job.id}", mail["body"])
+        self.assertNotIn("Termin", mail["body"], "no content by email")
+
+        download = self.url_open(f"/my/messages/export/{job.id}")
+        self.assertEqual(download.status_code, 200)
+        self.assertIn("attachment", download.headers["Content-Disposition"])
+        text = download.text
+        for subject in ("Liefertermin", "Termin 1", "Termin 2"):
+            self.assertIn(subject, text)
+        for hidden in ("Interne Zahlungsnotiz", "Zurückgezogen", "Fremde Nachricht"):
+            self.assertNotIn(hidden, text)
+        self.assertIn(
+            f'href="/my/messages/export/{job.id}"',
+            self.url_open("/my/messages/export").text,
+        )
+
+        # another customer, a made-up id, a huge one: not found
+        for url in (
+            f"/my/messages/export/{job.id + 1}",
+            "/my/messages/export/" + "9" * 30,
+        ):
+            self.assertEqual(self.url_open(url).status_code, 404, url)
+        self.authenticate("olga.portal", "olga.portal")
+        self.assertEqual(
+            self.url_open(f"/my/messages/export/{job.id}").status_code, 404
+        )
+        self.authenticate(None, None)
+        response = self.url_open(f"/my/messages/export/{job.id}", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
