@@ -1,5 +1,6 @@
 # The dialog message and its customer: fields, dialog_post, what an
 # employee may read, who changes what.
+from . import base
 from . import customer_dialog_topic
 from . import ir_attachment
 from . import ir_http

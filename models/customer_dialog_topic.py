@@ -86,6 +86,10 @@ class CustomerDialogTopic(models.Model):
     def _check_values(self, vals):
         check_selection_values(self, vals, ["default_visibility", "retention_action"])
         days = vals.get("retention_days") or 0
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise ValidationError(
+                self.env._("The retention period is a whole number of days.")
+            )
         if days < 0:
             raise ValidationError(
                 self.env._("The retention period cannot be negative.")

@@ -13,7 +13,7 @@ from textwrap import shorten
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
 from ..tools.dialog_constants import (
@@ -31,6 +31,11 @@ from ..tools.dialog_input import (
     check_text,
     check_text_size,
     one_header_line,
+    to_flag,
+    to_follow_up_date,
+    to_interaction_date,
+    to_record,
+    to_responsible,
     to_subject,
 )
 from ..tools.dialog_input import (
@@ -44,6 +49,23 @@ SELECTION_FIELDS = [
     "dialog_direction",
     "dialog_delivery",
 ]
+# The fields only a dialog message has (a log line or a delivery email of one
+# has its readers and its link, never these).
+DIALOG_MESSAGE_FIELDS = {
+    *SELECTION_FIELDS,
+    "dialog_partner_id",
+    "dialog_contact_id",
+    "dialog_recipient_id",
+    "dialog_published",
+    "dialog_delivery_code",
+    "dialog_delivery_address",
+    "dialog_delivery_message_id",
+    "dialog_topic_id",
+    "dialog_user_id",
+    "dialog_follow_up_date",
+    "dialog_reply_to_id",
+    "dialog_archived",
+}
 # What the author or a dialog manager may change on a dialog message; every
 # other field (customer, delivery, conversation, author, document, routing and
 # Odoo's markers) is set by dialog_post, the portal and the mail gateway only.
@@ -378,6 +400,12 @@ class MailMessage(models.Model):
             raise UserError(self._dialog_post_only_message())
         for vals in vals_list:
             check_selection_values(self, vals, SELECTION_FIELDS)
+            if not vals.get("dialog_visibility") and any(
+                vals.get(fname) for fname in DIALOG_MESSAGE_FIELDS
+            ):
+                # whoever creates it (sudo too): a message that is no dialog
+                # message has none of a dialog message's fields
+                raise UserError(self._dialog_post_only_message())
             if not system and any(
                 fname.startswith("dialog_") and value for fname, value in vals.items()
             ):
@@ -406,10 +434,9 @@ class MailMessage(models.Model):
             body = check_text(self.env, vals["body"], self.env._("message"))
             check_text_size(self.env, body)
         if not self.env.su:
+            if self.filtered("dialog_visibility"):
+                vals = self._dialog_write_values(vals)
             self._dialog_check_write(vals)
-            if "subject" in vals and self.filtered("dialog_visibility"):
-                # stored as dialog_post stores it: one line, not too long
-                vals = {**vals, "subject": to_subject(self.env, vals["subject"])}
             if "dialog_visibility" in vals:
                 # a change of visibility is a new delivery decision
                 vals = dict(vals)
@@ -433,6 +460,47 @@ class MailMessage(models.Model):
         )
         dialog_messages._dialog_track_changes(old_values)
         return result
+
+    def _dialog_write_values(self, vals):
+        """A user's ``vals`` for these dialog messages, converted and checked
+        as dialog_post converts and checks its arguments (dialog_input): the
+        same date ranges, an active employee as responsible, an existing
+        topic, one-line subject, publication of customer messages only. A
+        write is no back door around dialog_post (a date in 1800 that
+        retention deletes at once, a customer as responsible, ...)."""
+        env = self.env
+        vals = dict(vals)
+        converters = {
+            "subject": to_subject,
+            "date": lambda env, value: to_interaction_date(env, value, required=True),
+            "dialog_follow_up_date": to_follow_up_date,
+            "dialog_topic_id": lambda env, value: to_record(
+                env, "customer_dialog.topic", value, env._("topic")
+            ).id,
+            "dialog_user_id": lambda env, value: to_responsible(env, value).id,
+            "dialog_published": lambda env, value: to_flag(
+                env, value, env._("Published")
+            ),
+            "dialog_archived": lambda env, value: to_flag(
+                env, value, env._("Archived")
+            ),
+        }
+        for fname, convert in converters.items():
+            if fname in vals:
+                vals[fname] = convert(env, vals[fname])
+        if vals.get("dialog_published"):
+            visibility = vals.get("dialog_visibility")
+            if any(
+                (visibility or message.dialog_visibility) != "customer"
+                for message in self.filtered("dialog_visibility")
+            ):
+                raise ValidationError(
+                    env._(
+                        "Only messages for the customer are published; "
+                        "an internal message never is."
+                    )
+                )
+        return vals
 
     def _dialog_check_write(self, vals):
         """Rights and integrity of a write by a user (not the system): dialog

@@ -29,9 +29,10 @@ from ..tools.dialog_input import (
     to_choice,
     to_flag,
     to_follow_up_date,
-    to_id,
     to_ids,
     to_interaction_date,
+    to_record,
+    to_responsible,
     to_subject,
 )
 
@@ -206,14 +207,7 @@ class MailThread(models.AbstractModel):
         topic = self._dialog_browse(
             "customer_dialog.topic", params["topic_id"], env._("topic")
         )
-        user = self._dialog_browse("res.users", params["user_id"], env._("responsible"))
-        if user and (not user.active or not user._is_internal()):
-            raise ValidationError(
-                env._(
-                    "%(user)s is not an active employee and cannot be responsible.",
-                    user=user.name,
-                )
-            )
+        user = to_responsible(env, params["user_id"])
         contact = self._dialog_browse(
             "res.partner", params["contact_id"], env._("contact person")
         )
@@ -249,23 +243,7 @@ class MailThread(models.AbstractModel):
 
     def _dialog_browse(self, model, record_id, label):
         """An existing record the current user may read, or an empty recordset."""
-        record_id = to_id(self.env, record_id, label)
-        if not record_id:
-            return self.env[model]
-        record = self.env[model].browse(record_id).exists()
-        if not record or not record.has_access("read"):
-            raise ValidationError(
-                self.env._("Unknown %(label)s: %(id)s.", label=label, id=record_id)
-            )
-        if "active" in record._fields and not record.active:
-            raise ValidationError(
-                self.env._(
-                    "The %(label)s %(name)s is archived.",
-                    label=label,
-                    name=record.display_name,
-                )
-            )
-        return record
+        return to_record(self.env, model, record_id, label)
 
     def _dialog_check_attachments(self, attachment_ids):
         Attachment = self.env["ir.attachment"]

@@ -1,5 +1,6 @@
 from . import test_bad_input
 from . import test_board
+from . import test_boundary
 from . import test_composer
 from . import test_correspondence
 from . import test_customer_overview

@@ -459,6 +459,26 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
                 visibility="customer",
                 attachment_ids=[self.upload("a.txt", b"Anhang").id],
             )
+        # a prepared customer file of the visitor's (its download route)
+        self.job = (
+            self.env["customer_dialog.export"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.user_portal.id,
+                    "portal": True,
+                }
+            )
+        )
+        self.job.write(
+            {
+                "state": "done",
+                "attachment_id": self.job._dialog_attach(
+                    "Akte.html", b"<p>x</p>", "html"
+                ).id,
+            }
+        )
         self.authenticate("karl.portal", "karl.portal")
 
     def module_urls(self):
@@ -471,6 +491,7 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
             "res_id": self.published.id,
             "width": 50,
             "height": 50,
+            "job_id": self.job.id,
         }
         urls = []
         for controller in (DialogPortal, DialogPortalChatter):

@@ -179,3 +179,66 @@ class TestIncomingEmail(DialogCase):
             )
         self.assertTrue(received)
         self.assertFalse(received.dialog_visibility)
+
+
+class TestGatewayUsers(DialogCase):
+    """Whoever runs the gateway (fetchmail's cron as the system, an
+    administrator, the user of odoo-mailgate), an answer to a delivery email
+    joins its conversation with one to-do: the answered delivery is looked up
+    with the gateway's rights over the delivery copies, not the user's."""
+
+    def _answer_as(self, user, parent, email_from, msg_id):
+        raw = REPLY.format(
+            email_from=email_from,
+            to=f"{self.alias_catchall}@{self.alias_domain}",
+            subject=f"Re: {parent.subject}",
+            msg_id=msg_id,
+            parent=parent.message_id,
+        )
+        Thread = self.env["mail.thread"]
+        Thread = Thread.sudo() if user is None else Thread.with_user(user)
+        Thread.message_process(None, raw)
+        return self.env["mail.message"].sudo().search([("message_id", "=", msg_id)])
+
+    def test_every_gateway_user_finds_the_conversation(self):
+        mailgate = self.env["res.users"].create(
+            {
+                "name": "Mailgate",
+                "login": "mailgate",
+                "groups_id": [
+                    (6, 0, [self.env.ref("base.group_user").id]),
+                    (
+                        4,
+                        self.env.ref(
+                            "customer_dialog.group_customer_dialog_mail_gateway"
+                        ).id,
+                    ),
+                ],
+            }
+        )
+        admin = self.env.ref("base.user_admin")
+        for number, user in enumerate((None, mailgate, admin)):
+            with self.subTest(user=user and user.login), self.mock_mail_gateway():
+                sent = self.post(
+                    self.customer_no_portal,
+                    f"Ihre Anfrage {number}",
+                    visibility="customer",
+                    subject=f"Anfrage {number}",
+                    user_id=self.user_manager.id,
+                )
+                received = self._answer_as(
+                    user,
+                    sent.dialog_delivery_message_id,
+                    self.customer_no_portal.email_formatted,
+                    f"<gateway-{number}@ohneportal.example.com>",
+                )
+                self.assertEqual(len(received), 1)
+                self.assertEqual(received.dialog_direction, "incoming")
+                self.assertEqual(received.dialog_reply_to_id, sent)
+                todos = (
+                    self.env["mail.activity"]
+                    .sudo()
+                    .search([("dialog_message_id", "=", received.id)])
+                )
+                self.assertEqual(todos, received.dialog_activity_id)
+                self.assertEqual(todos.user_id, self.user_manager)

@@ -41,13 +41,34 @@ def ensure_one(records):
     return records
 
 
+# Control characters other than tab and line breaks, and the Unicode controls
+# that reverse or embed the direction of what follows (a subject that reads
+# "fdp.exe" as "exe.pdf", "Trojan Source"): no text a person writes holds
+# them, and a page, an email header or a PDF shows them as something else.
+CONTROL_CHARACTERS = re.compile(
+    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def check_text(env, value, label):
-    """A str that PostgreSQL can store unchanged."""
+    """A str that PostgreSQL can store unchanged and that shows as written:
+    no NUL, no lone surrogate, no control character (CONTROL_CHARACTERS)."""
     if not isinstance(value, str):
         raise ValidationError(env._("The %(label)s must be a text.", label=label))
     if "\x00" in value:
         raise ValidationError(
             env._("The %(label)s contains a NUL character.", label=label)
+        )
+    control = CONTROL_CHARACTERS.search(value)
+    if control:
+        code = format(ord(control.group()), "04X")
+        raise ValidationError(
+            env._(
+                "The %(label)s contains a control character (U+%(code)s), "
+                "which no text shows as written.",
+                label=label,
+                code=code,
+            )
         )
     try:
         value.encode("utf-8")
@@ -177,6 +198,42 @@ def to_id(env, value, label):
     return value
 
 
+def to_record(env, model, value, label):
+    """The existing record of ``model`` with id ``value`` that the current
+    user may read and that is not archived, or an empty recordset for none:
+    the one check of every record a dialog message points to."""
+    record_id = to_id(env, value, label)
+    if not record_id:
+        return env[model]
+    record = env[model].browse(record_id).exists()
+    if not record or not record.has_access("read"):
+        raise ValidationError(
+            env._("Unknown %(label)s: %(id)s.", label=label, id=record_id)
+        )
+    if "active" in record._fields and not record.active:
+        raise ValidationError(
+            env._(
+                "The %(label)s %(name)s is archived.",
+                label=label,
+                name=record.display_name,
+            )
+        )
+    return record
+
+
+def to_responsible(env, value):
+    """The responsible of a dialog message: an active employee, or none."""
+    user = to_record(env, "res.users", value, env._("responsible"))
+    if user and not user._is_internal():
+        raise ValidationError(
+            env._(
+                "%(user)s is not an active employee and cannot be responsible.",
+                user=user.name,
+            )
+        )
+    return user
+
+
 def to_count(env, value, label):
     """A number of things given by RPC: an int from 0 within PostgreSQL's
     range."""
@@ -292,10 +349,18 @@ def _empty(value):
     )
 
 
+def to_day(value):
+    """A date from its text: the whole text, not its first ten characters as
+    Odoo reads it (which takes "2030-01-01 25:00:00" for a date)."""
+    if isinstance(value, str) and len(value.strip()) != len("YYYY-MM-DD"):
+        raise ValueError(value)
+    return fields.Date.to_date(value.strip() if isinstance(value, str) else value)
+
+
 def to_follow_up_date(env, value):
     if _empty(value):
         return False
-    follow_up = _parse(env, value, fields.Date.to_date, env._("follow-up date"))
+    follow_up = _parse(env, value, to_day, env._("follow-up date"))
     today = fields.Date.context_today(env["res.partner"])
     if not FIRST_DATE <= follow_up <= today.replace(year=today.year + FOLLOW_UP_YEARS):
         raise ValidationError(
@@ -307,9 +372,12 @@ def to_follow_up_date(env, value):
     return follow_up
 
 
-def to_interaction_date(env, value):
-    """When the call, visit, ... took place: now by default, never later."""
+def to_interaction_date(env, value, required=False):
+    """When the call, visit, ... took place: now by default (unless
+    ``required``: a stored message keeps a date), never later."""
     if _empty(value):
+        if required:
+            raise ValidationError(env._("A dialog message needs its date."))
         return fields.Datetime.now()
     date = _parse(env, value, fields.Datetime.to_datetime, env._("interaction date"))
     if date.date() < FIRST_DATE:

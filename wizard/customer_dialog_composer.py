@@ -1,8 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..models.correspondence.mail_message import has_opening_and_closing
 from ..tools.dialog_constants import CHANNELS, DIRECTIONS, VISIBILITIES
+from ..tools.dialog_input import is_request_id
 
 
 class CustomerDialogComposer(models.TransientModel):
@@ -174,10 +175,29 @@ class CustomerDialogComposer(models.TransientModel):
         return values
 
     def _reference(self):
+        """The document the message is filed on, or None."""
         self.ensure_one()
         if self.res_model and self.res_id and self.res_model in self.env:
-            return self.env[self.res_model].browse(self.res_id).exists()
+            return self.env[self.res_model].browse(self.res_id).exists() or None
         return None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A composer opened over RPC for a document that does not exist is
+        a clear error, not a traceback of the computed fields or a missing
+        customer."""
+        for vals in vals_list:
+            vals = self._add_missing_default_values(vals)
+            model, res_id = vals.get("res_model"), vals.get("res_id")
+            if model and (
+                model not in self.env
+                or not is_request_id(res_id)
+                or not self.env[model].browse(int(res_id)).exists()
+            ):
+                raise ValidationError(
+                    self.env._("The document to file the message on does not exist.")
+                )
+        return super().create(vals_list)
 
     @api.depends("res_model", "res_id")
     def _compute_reference_name(self):

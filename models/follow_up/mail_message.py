@@ -9,7 +9,7 @@ from odoo import fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
-from ...tools.dialog_input import to_follow_up_date
+from ...tools.dialog_input import to_follow_up_date, to_responsible
 
 # What a user changes on a message that its to-do follows.
 FOLLOWED_BY_THE_TO_DO = {"dialog_follow_up_date", "dialog_user_id", "subject"}
@@ -44,9 +44,8 @@ class MailMessage(models.Model):
                     )
                 )
         if vals.get("dialog_user_id"):
-            user = self.env["res.users"].browse(vals["dialog_user_id"]).exists()
-            if not user:
-                raise ValidationError(self.env._("Unknown responsible."))
+            # (the write converts it too; this check reads it first)
+            user = to_responsible(self.env, vals["dialog_user_id"])
             for message in self:
                 record = message._dialog_thread() or message.dialog_partner_id
                 record._dialog_check_responsible(user)

@@ -226,6 +226,14 @@ class CustomerDialogExport(models.Model):
     def _dialog_lang(self):
         return self.user_id.lang or self.partner_id.lang or self.env.lang
 
+    @api.depends("partner_id")
+    def _compute_display_name(self):
+        # the title of the email that tells the requester (its layout's header)
+        for job in self:
+            job.display_name = self.env._(
+                "Customer file %(name)s", name=job.partner_id.name
+            )
+
     @api.depends("portal", "attachment_id")
     def _compute_dialog_download_url(self):
         for job in self:
@@ -244,7 +252,7 @@ class CustomerDialogExport(models.Model):
                 "customer_dialog.mail_template_dialog_export_ready"
             ).sudo()
             template.send_mail(
-                self.id, email_layout_xmlid="mail.mail_notification_light"
+                self.id, email_layout_xmlid="customer_dialog.mail_layout_company_letter"
             )
             return
         env = self.with_context(lang=self._dialog_lang()).env

@@ -255,7 +255,8 @@ class MailMessage(models.Model):
                 raise unreadable._make_access_error("write")
         if changed and not self.env.su:
             self._dialog_check_reader_change()
-        if vals.get("dialog_log_for_id"):
+        if self.env.su and vals.get("dialog_log_for_id"):
+            # (set by the system only: a user's write of it is refused)
             # a log line of a restricted message is read by its readers only
             about = self.sudo().browse(vals["dialog_log_for_id"])
             if about.dialog_restricted:
