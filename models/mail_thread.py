@@ -19,11 +19,10 @@ from ..tools.dialog_constants import (
     IMAGE_LINK,
     VISIBILITIES,
     DialogPost,
+    DialogSanitized,
 )
 from ..tools.dialog_input import (
-    ensure_one as dialog_ensure_one,
-)
-from ..tools.dialog_input import (
+    SanitizedHtml,
     is_request_id,
     to_body,
     to_choice,
@@ -34,6 +33,9 @@ from ..tools.dialog_input import (
     to_record,
     to_responsible,
     to_subject,
+)
+from ..tools.dialog_input import (
+    ensure_one as dialog_ensure_one,
 )
 
 
@@ -305,6 +307,9 @@ class MailThread(models.AbstractModel):
         uploads = self._dialog_pending_uploads(attachments)
         pasted_images = "data:image" in (values["body"] or "")
         poster = self._dialog_posting()
+        if isinstance(values["body"], SanitizedHtml):
+            # sanitised once, by to_body: stored as it is
+            poster = poster.with_context(**DialogSanitized(values["body"]).context())
         if pasted_images:
             # mail turns pasted images into files of the document, created as
             # the user: that needs write access, and posting only needs read

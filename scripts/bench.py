@@ -36,6 +36,10 @@ RUNS = 15
 # rows of about a millisecond: more runs, so that the median is stable
 FAST_RUNS = 101
 POST_RUNS = 60
+# A large body (about 0.4 MB of HTML, 48,000 tags): dialog_post sanitises it
+# once, as message_post does in its own way; runs of each, median.
+BIG_BODY_RUNS = 3
+BIG_BODY_RATIO = 1.2
 # The body of a customer email from a mail.template as Odoo sends one (the
 # context row for dialog_post): a greeting, the text and a closing.
 BENCH_TEMPLATE_BODY = """<div>
@@ -906,6 +910,41 @@ class Bench:
             f"{queries} vs {floor_queries} queries",
         )
 
+    def big_body(self):
+        """dialog_post of a large HTML body against message_post of the same
+        body (as HTML) on the same customer, as an internal note: the cost
+        of converting, checking and sanitising it; rolled back."""
+        from markupsafe import Markup
+
+        env = self.env_as("employee")
+        record = env["res.partner"].browse(self.no_portal.id)
+        body = "".join(
+            f"<p>Zeile {i} mit <b>fett</b> und <i>kursiv</i></p>" for i in range(8000)
+        )
+        self.cr.execute("SAVEPOINT bench_big_body")
+        env["ir.config_parameter"].sudo().set_param(
+            "customer_dialog.max_text_chars", "10000000"
+        )
+        ops = {
+            "dialog_post": lambda: record.dialog_post(body),
+            "message_post": lambda: record.message_post(
+                body=Markup(body), subtype_xmlid="mail.mt_note"
+            ),
+        }
+        times = {name: [] for name in ops}
+        for _ in range(BIG_BODY_RUNS):
+            for name, op in ops.items():
+                times[name].append(self.once(op)[0])
+        self.cr.execute("ROLLBACK TO SAVEPOINT bench_big_body")
+        self.env.invalidate_all()
+        self.ratio_row(
+            f"dialog_post of {len(body) / 1000:.0f} kB of HTML vs message_post",
+            statistics.median(times["dialog_post"]),
+            statistics.median(times["message_post"]),
+            BIG_BODY_RATIO,
+            f"{body.count('<') // 2} tags, sanitised once; median of {BIG_BODY_RUNS}",
+        )
+
     def posting(self):
         """dialog_post against Odoo's message_post on the same customer
         (no portal access: the content goes by email) and, for context,
@@ -1094,6 +1133,7 @@ def step_measure(env, url, install_seconds, plans_log):
         bench.models_in_use,
         bench.counters,
         bench.posting,
+        bench.big_body,
     ):
         part()
     env.cr.rollback()  # measuring stores nothing

@@ -6,6 +6,7 @@ clear error, never a server traceback, and stores nothing."""
 import logging
 import xmlrpc.client
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
@@ -289,3 +290,110 @@ class TestBoundaryOverRpc(HttpCase, BoundaryCase):
                 error = self.jsonrpc_error("customer_dialog.composer", "create", [vals])
                 self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
                 self.assertIn("does not exist", error["message"])
+
+    def test_the_other_examples_over_both_protocols(self):
+        """The calls issue 28 names beside the writes: each a clear error (or
+        the right result) over XML-RPC and JSON-RPC, nothing stored."""
+        topic = {"name": "Verträge", "retention_days": "30"}
+        composer = {"res_model": "res.partner", "res_id": 999999, "body": "x"}
+        calls = [
+            (
+                "dialog_manager",
+                "customer_dialog.topic",
+                "create",
+                [topic],
+                {},
+                "whole number of days",
+            ),
+            (
+                "employee",
+                "customer_dialog.composer",
+                "create",
+                [composer],
+                {},
+                "does not exist",
+            ),
+            (
+                "employee",
+                "mail.message",
+                "search_read",
+                [[("dialog_delivery_state", "=", 5)]],
+                {"fields": ["id"]},
+                "searched by their codes",
+            ),
+            (
+                "employee",
+                "mail.message",
+                "search_read",
+                [[("dialog_delivery_state", "in", [1, 2])]],
+                {"fields": ["id"]},
+                "searched by their codes",
+            ),
+        ]
+        users = {"employee": self.user_employee, "dialog_manager": self.user_manager}
+        for login, model, method, args, kwargs, pattern in calls:
+            with self.subTest(model=model, args=args), self.no_server_traceback():
+                response = self.jsonrpc_execute(
+                    users[login].id, login, model, method, args, kwargs
+                )
+                self.assertRegex(response.json()["error"]["data"]["message"], pattern)
+                uid = self.xmlrpc_common.authenticate(
+                    self.env.cr.dbname, login, login, {}
+                )
+                with self.assertRaises(xmlrpc.client.Fault) as fault:
+                    self.xmlrpc_object.execute_kw(
+                        self.env.cr.dbname, uid, login, model, method, args, kwargs
+                    )
+                self.assertRegex(fault.exception.faultString, pattern)
+        self.assertEqual(self.stored(), self.snapshot)
+        # empty dates in dialog_post mean "not given", over both protocols
+        for date in ("", " "):
+            message_id = self.xmlrpc(
+                "res.partner",
+                "dialog_post",
+                [[self.customer.id], "Anruf"],
+                {"date": date, "follow_up_date": date},
+            )
+            response = self.jsonrpc_execute(
+                self.user_employee.id,
+                "employee",
+                "res.partner",
+                "dialog_post",
+                [[self.customer.id], "Anruf"],
+                {"date": date, "follow_up_date": None},
+            )
+            for posted in (message_id, response.json()["result"]):
+                message = self.env["mail.message"].browse(posted)
+                self.assertTrue(message.date)
+                self.assertFalse(message.dialog_follow_up_date)
+
+
+class TestSanitisedOnce(BoundaryCase):
+    """dialog_post sanitises a body once (to_body) and stores exactly that;
+    Odoo's sanitiser still cleans every other body, an edit included."""
+
+    def test_a_posted_body_is_sanitised_once(self):
+        self.env["ir.config_parameter"].sudo().set_param(MAX_TEXT_PARAM, "100000")
+        from odoo import fields as odoo_fields
+        from odoo.tools import mail as mail_tools
+
+        body = "".join(
+            f"<p>Zeile {i} <b>fett</b><script>x()</script></p>" for i in range(3)
+        )
+        calls = []
+
+        def counting(html, *args, **kwargs):
+            if "Zeile" in (html or ""):
+                calls.append(html)
+            return mail_tools.html_sanitize(html, *args, **kwargs)
+
+        with patch.object(odoo_fields, "html_sanitize", counting):
+            message = self.post(self.customer, body)
+            self.env.flush_all()
+            posted = len(calls)
+            message.with_user(self.user_employee).write({"body": body + "<p>neu</p>"})
+            self.env.flush_all()
+        self.assertEqual(posted, 1, "to_body's sanitising only")
+        self.assertGreaterEqual(len(calls), 2, "an edit is sanitised as always")
+        self.assertNotIn("script", message.body)
+        self.assertIn("<b>fett</b>", message.body)

@@ -54,6 +54,19 @@ class DialogPost(ContextMarker):
     key = "customer_dialog_post"
 
 
+class DialogSanitized(ContextMarker):
+    """The body of the dialog message being created, as dialog_input.to_body
+    sanitised it: mail.message's body field stores exactly this text as it
+    is instead of sanitising it twice more (see MessageBody); any other
+    text is sanitised as always."""
+
+    __slots__ = ("body",)
+    key = "customer_dialog_sanitized"
+
+    def __init__(self, body):
+        self.body = body
+
+
 class DialogSendAfterCommit(ContextMarker):
     """Emails sent right after the commit that created them, in a new
     transaction: they are claimed first (mail.mail._send)."""

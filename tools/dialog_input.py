@@ -166,10 +166,20 @@ def to_subject(env, value):
     return subject or False
 
 
+class SanitizedHtml(Markup):
+    """A body as mail.message stores it, sanitised by to_body: the message
+    is created with it in a DialogSanitized marker, and stored as it is
+    instead of being sanitised twice more (see mail.message's MessageBody).
+    A Python type, which no RPC or HTTP caller can send."""
+
+    __slots__ = ()
+
+
 def to_body(env, value):
     """The body as it will be stored: plain text becomes HTML, HTML is
-    sanitised exactly as mail.message stores it, and what is left must still
-    say something. Its size is checked before the sanitiser reads it."""
+    sanitised exactly as mail.message stores it (once: the result is stored
+    as it is), and what is left must still say something. Its size is
+    checked before the sanitiser reads it."""
     check_text_size(env, check_text(env, value, env._("message")))
     if not isinstance(value, Markup):
         value = Markup(value) if HTML_TAG.search(value) else plaintext2html(value)
@@ -179,7 +189,7 @@ def to_body(env, value):
         raise ValidationError(
             env._("The message is empty: please write what was said or done.")
         )
-    return Markup(body)
+    return SanitizedHtml(body)
 
 
 def to_id(env, value, label):
