@@ -433,11 +433,20 @@ class DialogPortal(CustomerPortal):
         )
 
     def _dialog_export_jobs(self):
-        """The visitor's own prepared files (sudo), newest first."""
+        """The visitor's own prepared files of their present customer (sudo),
+        newest first: a contact moved to another company no longer gets the
+        former one's file."""
+        customer = request.env.user.partner_id.commercial_partner_id
         return (
             request.env["customer_dialog.export"]
             .sudo()
-            .search([("user_id", "=", request.env.uid), ("portal", "=", True)])
+            .search(
+                [
+                    ("user_id", "=", request.env.uid),
+                    ("partner_id", "=", customer.id),
+                    ("portal", "=", True),
+                ]
+            )
         )
 
     @http.route(

@@ -453,6 +453,11 @@ class MailMessage(models.Model):
             check_text_size(self.env, body)
         if not self.env.su:
             if self.filtered("dialog_visibility"):
+                if not self.env.user._is_internal():
+                    # (before any value is looked at: nothing to learn)
+                    raise AccessError(
+                        self.env._("Customers cannot change dialog messages.")
+                    )
                 vals = self._dialog_write_values(vals)
             self._dialog_check_write(vals)
             if "dialog_visibility" in vals:

@@ -65,10 +65,13 @@ class ReportCustomerFile(models.AbstractModel):
         else:
             customers = self.env["res.partner"].browse(docids).commercial_partner_id
             customers._dialog_check_export()
-            files = {}
+            files, total = {}, 0
             for customer in customers:
+                messages, left_out = customer._dialog_file_messages(ids)
+                # several customers in one request count together
+                total += len(messages)
                 files[customer.id] = self._dialog_file(
-                    customer, *customer._dialog_file_messages(ids), part
+                    customer, messages, left_out, part, total=total
                 )
         return {
             "doc_ids": customers.ids,
@@ -77,18 +80,18 @@ class ReportCustomerFile(models.AbstractModel):
             "files": files,
         }
 
-    def _dialog_file(self, customer, messages, left_out, part, staff=True):
+    def _dialog_file(self, customer, messages, left_out, part, staff=True, total=0):
         """The file's values: in the customer's language, as its document
         layout; the whole file, or one ``part`` of it (after the first part,
         no cover)."""
         customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
         if part is None:
-            if len(messages) > background_from(self.env):
+            if max(total, len(messages)) > background_from(self.env):
                 raise UserError(
                     self.env._(
                         "This customer file holds %(count)s messages: it is "
                         "prepared in the background. Use the Export button.",
-                        count=len(messages),
+                        count=max(total, len(messages)),
                     )
                 )
             return customer._dialog_export_values(messages, left_out, staff=staff)

@@ -58,6 +58,8 @@ def bad_posts():
         (ok, {"subject": "Ton \x07"}, "control character"),
         (ok, {"follow_up_date": "2030-01-01 25:00:00"}, "Invalid follow-up date"),
         (ok, {"follow_up_date": "2030-01-01T10:00:00"}, "Invalid follow-up date"),
+        ("<p>Rechnung &#x202e;fdp.exe</p>", {}, "control character"),
+        ("<p>Zeile &#x85; Ende</p>", {}, "control character"),
     ]
 
 
@@ -285,6 +287,8 @@ class TestBoundaryOverRpc(HttpCase, BoundaryCase):
         for vals in (
             {"res_model": "res.partner", "res_id": 999999, "body": "x"},
             {"res_model": "no.such.model", "res_id": 1, "body": "x"},
+            {"res_model": ["res.partner"], "res_id": 1, "body": "x"},
+            {"res_model": "mail.thread", "res_id": 1, "body": "x"},
         ):
             with self.subTest(vals=vals), self.no_server_traceback():
                 error = self.jsonrpc_error("customer_dialog.composer", "create", [vals])

@@ -160,6 +160,64 @@ class TestManagerExport(BackgroundCase):
         self.assertFalse(job.exists())
         self.assertFalse(attachment.exists())
 
+    def test_nothing_outlives_its_job(self):
+        """A deleted requester takes their files along; a file whose job
+        went in SQL is removed by the next cron run."""
+        other = self.user_manager.copy({"login": "zweiter.manager"})
+        self.assertTrue(
+            other.has_group("customer_dialog.group_customer_dialog_manager")
+        )
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        attachment = job.attachment_id
+        self.user_manager.sudo().unlink()
+        self.assertFalse(job.exists())
+        self.assertFalse(attachment.exists())
+
+        self.customer.with_user(other).action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        attachment = job.attachment_id
+        self.env.cr.execute(
+            "DELETE FROM customer_dialog_export WHERE id = %s", [job.id]
+        )
+        self.Export.invalidate_model()
+        self.Export._cron_prepare()
+        self.assertFalse(attachment.exists())
+
+    def test_asking_again_reuses_the_fresh_file(self):
+        """A loop of requests neither keeps the cron busy nor stores a copy
+        per request: within an hour the same file, later one new copy."""
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        self.manager_customer.action_dialog_export_file()
+        self.assertEqual(self.Export.sudo().search([]), job)
+        self.assertEqual(self.prepare(), 0)
+        self.env.cr.execute(
+            "UPDATE customer_dialog_export SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(hours=2), job.id],
+        )
+        self.Export.invalidate_model()
+        old_file = job.attachment_id
+        self.manager_customer.action_dialog_export_file()
+        new = self.Export.sudo().search([])
+        self.assertEqual(len(new), 1)
+        self.assertNotEqual(new, job)
+        self.assertFalse(old_file.exists(), "one copy per requester and customer")
+
+    def test_several_customers_count_together(self):
+        """/report/pdf/...,<ids> with many customers below the limit each:
+        refused as one big file."""
+        self.env["ir.config_parameter"].sudo().set_param(BACKGROUND_PARAM, "3")
+        with self.mock_mail_gateway():
+            self.post(self.other_customer, "Noch eine Notiz")
+        Report = self.env["ir.actions.report"].with_user(self.user_manager)
+        Report._render_qweb_html(REPORT, self.customer.ids)
+        with self.assertRaisesRegex(UserError, "prepared in the background"):
+            Report._render_qweb_html(REPORT, (self.customer | self.other_customer).ids)
+
     def test_parts_are_merged_into_one_pdf(self):
         """With wkhtmltopdf (tests render HTML unless forced): the parts'
         pages, in order, in one PDF."""
@@ -253,6 +311,12 @@ class TestPortalExport(HttpCase, BackgroundCase):
             "/my/messages/export/" + "9" * 30,
         ):
             self.assertEqual(self.url_open(url).status_code, 404, url)
+        # a contact moved to another company no longer gets the former's file
+        self.contact.sudo().parent_id = self.other_customer
+        self.assertEqual(
+            self.url_open(f"/my/messages/export/{job.id}").status_code, 404
+        )
+        self.contact.sudo().parent_id = self.customer
         self.authenticate("olga.portal", "olga.portal")
         self.assertEqual(
             self.url_open(f"/my/messages/export/{job.id}").status_code, 404

@@ -86,6 +86,7 @@ class TestContextMarkers(DialogCase):
                 "customer_dialog_read_for",
                 "customer_dialog_quiet_log",
                 "customer_dialog_send_after_commit",
+                "customer_dialog_sanitized",
             },
         )
         su_env = self.env(su=True)

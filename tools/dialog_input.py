@@ -189,6 +189,8 @@ def to_body(env, value):
         raise ValidationError(
             env._("The message is empty: please write what was said or done.")
         )
+    # what entities (&#x202e;) turned into characters is checked as well
+    check_text(env, str(body), env._("message"))
     return SanitizedHtml(body)
 
 

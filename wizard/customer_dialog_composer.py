@@ -190,7 +190,9 @@ class CustomerDialogComposer(models.TransientModel):
             vals = self._add_missing_default_values(vals)
             model, res_id = vals.get("res_model"), vals.get("res_id")
             if model and (
-                model not in self.env
+                not isinstance(model, str)
+                or model not in self.env
+                or self.env[model]._abstract
                 or not is_request_id(res_id)
                 or not self.env[model].browse(int(res_id)).exists()
             ):

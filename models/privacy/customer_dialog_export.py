@@ -25,6 +25,8 @@ EXPORT_PART = 1000
 # Days a prepared file is kept for its download: it holds the customer's
 # data, so it goes like any copy that has served its purpose.
 EXPORT_KEEP_DAYS = 7
+# A file asked for again within this many hours is the one prepared then.
+EXPORT_REUSE_HOURS = 1
 REPORT = "customer_dialog.action_report_customer_file"
 
 
@@ -76,20 +78,27 @@ class CustomerDialogExport(models.Model):
         # sudo: the requester may not create jobs themselves (portal); the
         # caller's check is the authorisation
         Export = self.sudo()
-        job = Export.search(
+        mine = Export.search(
             [
                 ("user_id", "=", self.env.uid),
                 ("partner_id", "=", customer.id),
                 ("portal", "=", portal),
-                ("state", "in", ("queued", "running")),
-            ],
-            limit=1,
+            ]
         )
-        if not job:
-            job = Export.create(
-                {"partner_id": customer.id, "user_id": self.env.uid, "portal": portal}
-            )
-            self.env.ref("customer_dialog.ir_cron_dialog_export").sudo()._trigger()
+        recent = fields.Datetime.now() - timedelta(hours=EXPORT_REUSE_HOURS)
+        current = mine.filtered(
+            lambda job: job.state in ("queued", "running")
+            or (job.state == "done" and job.create_date > recent)
+        )
+        if current:
+            return current[:1]
+        # one copy per requester and customer: a loop of requests neither
+        # keeps the cron busy nor fills the filestore
+        mine.unlink()
+        job = Export.create(
+            {"partner_id": customer.id, "user_id": self.env.uid, "portal": portal}
+        )
+        self.env.ref("customer_dialog.ir_cron_dialog_export").sudo()._trigger()
         return job
 
     # ------------------------------------------------------------------
@@ -278,9 +287,19 @@ class CustomerDialogExport(models.Model):
 
     @api.model
     def _dialog_expire(self):
-        """Prepared files are kept EXPORT_KEEP_DAYS days."""
+        """Prepared files are kept EXPORT_KEEP_DAYS days; a file whose job
+        is gone (removed in SQL, e.g. by a cascade) goes too."""
         limit = fields.Datetime.now() - timedelta(days=EXPORT_KEEP_DAYS)
         self.sudo().search([("create_date", "<", limit)]).unlink()
+        self.env.cr.execute(
+            """SELECT a.id FROM ir_attachment a
+                WHERE a.res_model = %s
+                  AND NOT EXISTS (SELECT 1 FROM customer_dialog_export e
+                                   WHERE e.id = a.res_id)""",
+            [self._name],
+        )
+        orphans = [row[0] for row in self.env.cr.fetchall()]
+        self.env["ir.attachment"].sudo().browse(orphans).unlink()
 
     def unlink(self):
         # a job's files go with it: nothing of the customer file is left
@@ -299,3 +318,27 @@ def merge_html(documents):
         for element in lxml_html.document_fromstring(document).find("body"):
             body.append(element)
     return lxml_html.tostring(merged, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_dialog_exports(self):
+        """A deleted user's prepared files go with their jobs (the SQL
+        cascade would leave the files behind, readable by the job's ACL
+        alone)."""
+        self.env["customer_dialog.export"].sudo().search(
+            [("user_id", "in", self.ids)]
+        ).unlink()
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_dialog_exports(self):
+        """A deleted customer's prepared files go with their jobs."""
+        self.env["customer_dialog.export"].sudo().search(
+            [("partner_id", "in", self.ids)]
+        ).unlink()
