@@ -3,6 +3,7 @@ normal page — never a traceback, an HTTP 500, database error text or a
 message stored half-way."""
 
 import functools
+import logging
 import re
 import xmlrpc.client
 from datetime import timedelta
@@ -105,8 +106,12 @@ def bad_dialog_post_arguments(case):
 
 
 class BadInputCase(DialogCase):
+    """Every test of a hostile call fails if the server logs an ERROR (a
+    traceback) meanwhile: a refusal is a user's error, never a crash."""
+
     def setUp(self):
         super().setUp()
+        self.enterContext(self.assertNoLogs("odoo", logging.ERROR))
         self.internal = self.post(self.customer, "Interne Notiz")
 
     def row_counts(self):
