@@ -17,6 +17,17 @@ Danke, ich bin einverstanden. Bitte schicken Sie mir den neuen Vertrag.
 """
 
 
+def reply_email(case, parent, email_from, msg_id):
+    """The raw answer of ``email_from`` to the email ``parent``."""
+    return REPLY.format(
+        email_from=email_from,
+        to=f"{case.alias_catchall}@{case.alias_domain}",
+        subject=f"Re: {parent.subject}",
+        msg_id=msg_id,
+        parent=parent.message_id,
+    )
+
+
 class TestIncomingEmail(DialogCase):
     """Emails the gateway routes to a customer's document become incoming
     dialog messages of that customer."""
@@ -25,13 +36,7 @@ class TestIncomingEmail(DialogCase):
         return self._answer(message.dialog_delivery_message_id, email_from, msg_id)
 
     def _answer(self, parent, email_from, msg_id):
-        raw = REPLY.format(
-            email_from=email_from,
-            to=f"{self.alias_catchall}@{self.alias_domain}",
-            subject=f"Re: {parent.subject}",
-            msg_id=msg_id,
-            parent=parent.message_id,
-        )
+        raw = reply_email(self, parent, email_from, msg_id)
         self.env["mail.thread"].sudo().message_process(None, raw)
         return self.env["mail.message"].search([("message_id", "=", msg_id)])
 
@@ -188,13 +193,7 @@ class TestGatewayUsers(DialogCase):
     with the gateway's rights over the delivery copies, not the user's."""
 
     def _answer_as(self, user, parent, email_from, msg_id):
-        raw = REPLY.format(
-            email_from=email_from,
-            to=f"{self.alias_catchall}@{self.alias_domain}",
-            subject=f"Re: {parent.subject}",
-            msg_id=msg_id,
-            parent=parent.message_id,
-        )
+        raw = reply_email(self, parent, email_from, msg_id)
         Thread = self.env["mail.thread"]
         Thread = Thread.sudo() if user is None else Thread.with_user(user)
         Thread.message_process(None, raw)
