@@ -21,10 +21,11 @@ def background_from(env):
 class ExportPart:
     """Context marker of one part of a file prepared in the background
     (customer_dialog.export): the ids of its messages, in the file's order,
-    and whether it starts the file (with the cover). A Python object: no
-    caller of the /report routes can forge it to pass the size limit."""
+    and the file's cover if it starts the file (taken once, when the
+    preparation started), else None. A Python object: no caller of the
+    /report routes can forge it to pass the size limit."""
 
-    def __init__(self, ids, cover):
+    def __init__(self, ids, cover=None):
         self.ids = list(ids)
         self.cover = cover
 
@@ -49,7 +50,9 @@ class ReportCustomerFile(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         part = self.env.context.get("customer_dialog_export_part")
         part = part if isinstance(part, ExportPart) else None
-        ids = part.ids if part and not part.cover else None
+        # a part reads its own messages only: its cost is that of a part,
+        # whatever the size of the file
+        ids = part.ids if part else None
         if self.env.context.get("customer_dialog_export") is PORTAL_EXPORT:
             visitor = self.env.user.partner_id
             customers = visitor.commercial_partner_id
@@ -82,8 +85,8 @@ class ReportCustomerFile(models.AbstractModel):
 
     def _dialog_file(self, customer, messages, left_out, part, staff=True, total=0):
         """The file's values: in the customer's language, as its document
-        layout; the whole file, or one ``part`` of it (after the first part,
-        no cover)."""
+        layout; the whole file, or one ``part`` of it (under the cover taken
+        at the start; after the first part, no cover)."""
         customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
         if part is None:
             if max(total, len(messages)) > background_from(self.env):
@@ -97,6 +100,8 @@ class ReportCustomerFile(models.AbstractModel):
             return customer._dialog_export_values(messages, left_out, staff=staff)
         readable = set(messages.ids)
         page = messages.browse([i for i in part.ids if i in readable])
-        values = customer._dialog_export_values(messages, left_out, staff, page=page)
-        values["continued"] = not part.cover
+        values = customer._dialog_export_values(
+            messages, staff=staff, page=page, cover=part.cover or {}
+        )
+        values["continued"] = part.cover is None
         return values

@@ -3,7 +3,11 @@ rendered in parts by the cron, merged, kept for its requester alone and
 removed with an erasure or after a week; the requester is told, the worker
 that took the request is never held for minutes."""
 
+import io
 import re
+import shutil
+import subprocess
+import zipfile
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -14,7 +18,12 @@ from odoo.tools import pdf
 
 from ..models.privacy import customer_dialog_export as export_module
 from ..report.customer_file import BACKGROUND_PARAM
+from ..tools import file_merge
 from .test_export import REPORT, ExportCase
+
+
+def pdf_pages(content):
+    return len(pdf.PdfFileReader(io.BytesIO(content), strict=False).pages)
 
 
 class BackgroundCase(ExportCase):
@@ -218,35 +227,100 @@ class TestManagerExport(BackgroundCase):
         with self.assertRaisesRegex(UserError, "prepared in the background"):
             Report._render_qweb_html(REPORT, (self.customer | self.other_customer).ids)
 
-    def test_parts_are_merged_into_one_pdf(self):
-        """With wkhtmltopdf (tests render HTML unless forced): the parts'
-        pages, in order, in one PDF."""
-        Report = self.env["ir.actions.report"]
-        if Report.get_wkhtmltopdf_state() not in ("ok", "upgrade"):
+    def rendered_as_pdf(self):
+        """The job of the manager's request, rendered as PDF (tests render
+        HTML unless forced), with the number of pages of each part."""
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() not in (
+            "ok",
+            "upgrade",
+        ):
             self.skipTest("wkhtmltopdf is not installed")
         self.manager_customer.action_dialog_export_file()
         job = self.Export.sudo().search([]).with_context(force_report_rendering=True)
-        merged_pages = []
-        merge = pdf.merge_pdf
+        pages = []
+        attach = type(self.Export)._dialog_attach
 
-        def counting_merge(documents):
-            merged_pages.append(
-                sum(
-                    len(pdf.PdfFileReader(pdf.io.BytesIO(d), strict=False).pages)
-                    for d in documents
-                )
-            )
-            return merge(documents)
+        def counting_attach(job, name, content, kind):
+            if name.startswith("part-"):
+                pages.append(pdf_pages(content))
+            return attach(job, name, content, kind)
 
-        with patch.object(export_module, "merge_pdf", counting_merge):
+        with patch.object(type(self.Export), "_dialog_attach", counting_attach):
             while job.state != "done":
                 job._dialog_prepare_part()
+        return job, pages
+
+    def test_parts_are_merged_into_one_pdf(self):
+        """Merged from files on disk by pdfunite or qpdf: the parts' pages,
+        in order, in one PDF."""
+        if not (shutil.which("pdfunite") or shutil.which("qpdf")):
+            self.skipTest("neither pdfunite (poppler-utils) nor qpdf is installed")
+        whole = self.manager_customer.dialog_export_file()
+        order = [m["subject"] for ref in whole["references"] for m in ref["messages"]]
+        job, pages = self.rendered_as_pdf()
+        self.assertEqual(len(pages), 2)
         content = job.attachment_id.raw
         self.assertTrue(content.startswith(b"%PDF"))
-        reader = pdf.PdfFileReader(pdf.io.BytesIO(content), strict=False)
-        self.assertEqual(len(reader.pages), merged_pages[0])
-        self.assertGreaterEqual(len(reader.pages), 3, "cover and two parts")
+        self.assertEqual(pdf_pages(content), sum(pages))
+        self.assertGreaterEqual(sum(pages), 3, "cover and two parts")
+        self.assertEqual(job.attachment_id.mimetype, "application/pdf")
         self.assertTrue(job.attachment_id.name.endswith(".pdf"))
+        if shutil.which("pdftotext"):
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+            ).stdout.decode()
+            positions = self.texts_in_order(text, ["Customer file", *order])
+            self.assertEqual(positions, sorted(positions))
+
+    def test_without_a_merge_tool_the_parts_come_as_one_zip(self):
+        """No PDF of thousands of pages is merged in Python (PyPDF2 took
+        minutes and hundreds of MB): the volumes, in order, in one ZIP."""
+        with patch.object(file_merge.shutil, "which", return_value=None):
+            job, pages = self.rendered_as_pdf()
+        self.assertEqual(job.attachment_id.mimetype, "application/zip")
+        self.assertTrue(job.attachment_id.name.endswith(".zip"))
+        with zipfile.ZipFile(io.BytesIO(job.attachment_id.raw)) as archive:
+            names = archive.namelist()
+            volumes = [pdf_pages(archive.read(name)) for name in names]
+        self.assertEqual(
+            names, [f"Customer file {self.customer.name} - {n:02d}.pdf" for n in (1, 2)]
+        )
+        self.assertEqual(volumes, pages)
+
+    def test_a_part_killed_twice_fails_its_file(self):
+        """A part that takes the worker past the cron's time or memory limit
+        would be killed again on each retry: Odoo counts the killed calls
+        (ir.cron.progress), and the second in a row fails the file and
+        tells its requester; the next file is prepared."""
+        with self.mock_mail_gateway():
+            for day in (1, 2, 3):
+                self.post(self.customer, f"Anruf am {day}. Mai")
+        self.manager_customer.action_dialog_export_file()
+        job = self.Export.sudo().search([])
+        other_manager = self.user_manager.copy({"login": "zweiter.manager"})
+        self.customer.with_user(other_manager).action_dialog_export_file()
+        cron = self.env.ref("customer_dialog.ir_cron_dialog_export").sudo()
+
+        def call_after(timeouts):
+            # the progress record Odoo commits before each call: the count
+            # of the calls killed just before, plus this one
+            _cron, progress = cron._add_progress(timed_out_counter=timeouts)
+            self.Export.with_context(ir_cron_progress_id=progress.id)._cron_prepare()
+
+        call_after(0)
+        call_after(1)
+        self.assertEqual((job.state, job.done_count), ("running", 4), "retried")
+        with self.assertLogs(export_module.__name__, "ERROR"):
+            call_after(export_module.EXPORT_TIMEOUTS)
+        self.assertEqual(job.state, "failed")
+        self.assertFalse(job._dialog_parts())
+        todo = self.customer.activity_ids.filtered(
+            lambda a: a.user_id == self.user_manager
+        )
+        self.assertEqual(todo.summary, "Customer file could not be prepared")
+        self.prepare()
+        other = self.Export.sudo().search([("user_id", "=", other_manager.id)])
+        self.assertEqual(other.state, "done", "the next file is prepared")
 
 
 @tagged("post_install", "-at_install")

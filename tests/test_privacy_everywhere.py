@@ -371,6 +371,26 @@ class TestManagersWithinTheirCompanies(EverywhereCase):
         self.assertIn("o_customer_dialog_file_left_out", html)
         self.assertIn("Tochter GmbH", html)
 
+    def test_background_file_cover_says_what_was_left_out(self):
+        """The cover of a file prepared in parts is taken once, at the
+        start, as the whole file's: the same counts and sentence."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_dialog.export_background_from", "1"
+        )
+        with self.mock_mail_gateway():
+            self.post(self.customer, "Zweite Notiz")
+        self.customer.with_user(self.user_manager).action_dialog_export_file()
+        Export = self.env["customer_dialog.export"]
+        while Export.search_count([("state", "in", ("queued", "running"))]):
+            Export._cron_prepare()
+        job = Export.sudo().search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(job.state, "done")
+        self.assertEqual(job.cover["left_out"]["count"], 1)
+        html = job.attachment_id.raw.decode()
+        self.assertNotIn(SECRET, html)
+        self.assertIn("o_customer_dialog_file_left_out", html)
+        self.assertIn("Tochter GmbH", html)
+
     def test_erasure_leaves_the_other_companys_part(self):
         wizard = (
             self.env["customer_dialog.erase.wizard"]

@@ -4,19 +4,22 @@ committed, then merged into one file; the requester is told when it is ready.
 
 Answers the cost of a file of 100,000 messages: rendered in the request, it
 held an HTTP worker for many minutes (and wkhtmltopdf its memory) and ended
-in a timeout. A cron call renders one part, within a few seconds.
+in a timeout. A cron call renders one part, within a few seconds: the whole
+file is read once, by the first call (order and cover), and merged outside
+Python by the last one (tools/file_merge.py).
 """
 
 import logging
+import os
+import tempfile
 from datetime import timedelta
 
-from lxml import html as lxml_html
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools.pdf import merge_pdf
 
 from ...report.customer_file import PORTAL_EXPORT, ExportPart
+from ...tools.file_merge import merge_html_files, merge_pdf_files, zip_files
 
 _logger = logging.getLogger(__name__)
 
@@ -27,7 +30,11 @@ EXPORT_PART = 1000
 EXPORT_KEEP_DAYS = 7
 # A file asked for again within this many hours is the one prepared then.
 EXPORT_REUSE_HOURS = 1
+# A file whose part was killed this many times in a row (Odoo's count of the
+# cron's timeouts: time or memory limit) fails: it would be killed again.
+EXPORT_TIMEOUTS = 2
 REPORT = "customer_dialog.action_report_customer_file"
+MIMETYPES = {"pdf": "application/pdf", "html": "text/html", "zip": "application/zip"}
 
 
 class CustomerDialogExport(models.Model):
@@ -61,6 +68,9 @@ class CustomerDialogExport(models.Model):
     # the file's message ids in its order, taken when the preparation starts:
     # every part is a slice of the same snapshot
     message_order = fields.Text(readonly=True)
+    # the file's cover (counts, what is left out and why), taken at the same
+    # time: the first part prints it without reading the whole file again
+    cover = fields.Json(readonly=True)
     message_count = fields.Integer("Messages", readonly=True)
     done_count = fields.Integer("Rendered", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", "File", readonly=True)
@@ -119,9 +129,27 @@ class CustomerDialogExport(models.Model):
         row = self.env.cr.fetchone()
         if not row:
             return
-        self.browse(row[0])._dialog_prepare_part()
+        job = self.browse(row[0])
+        if self._dialog_timeouts() >= EXPORT_TIMEOUTS:
+            # the calls before this one were killed, on this job's next part
+            # (the cron's calls are serial and always take the oldest job)
+            _logger.error("Customer file export %s failed: its part timed out", job.id)
+            job._dialog_fail()
+        else:
+            job._dialog_prepare_part()
         remaining = self.search_count([("state", "in", ("queued", "running"))])
         self.env["ir.cron"]._notify_progress(done=1, remaining=remaining)
+
+    @api.model
+    def _dialog_timeouts(self):
+        """How many calls of this cron were killed in a row just before this
+        one (Odoo counts them in the call's progress record, committed
+        before the call starts)."""
+        progress_id = self.env.context.get("ir_cron_progress_id")
+        if not progress_id:
+            return 0
+        progress = self.env["ir.cron.progress"].sudo().browse(progress_id)
+        return max(progress.timed_out_counter - 1, 0)
 
     def _dialog_prepare_part(self):
         """Render the next EXPORT_PART messages of this file; after the last
@@ -135,21 +163,28 @@ class CustomerDialogExport(models.Model):
                 order = self._dialog_order()
                 start = self.done_count
                 ids = order[start : start + EXPORT_PART]
-                content, kind = self._dialog_render(ids, cover=not start)
+                content, kind = self._dialog_render(
+                    ids, cover=None if start else self.cover
+                )
                 self._dialog_attach(f"part-{start:09d}.{kind}", content, kind)
                 self.done_count = start + len(ids)
                 if self.done_count >= len(order):
                     self._dialog_finish()
         except Exception:
             _logger.exception("Customer file export %s failed", self.id)
-            self.state = "failed"
-            self._dialog_parts().unlink()
-            self._dialog_tell()
+            self._dialog_fail()
+
+    def _dialog_fail(self):
+        self.state = "failed"
+        self._dialog_parts().unlink()
+        self._dialog_tell()
 
     def _dialog_start(self):
         """Take the snapshot of the file: what the requester may have of it
-        now, in the file's order."""
+        now, in the file's order, and its cover. The only call that reads
+        the whole file; the parts read their own messages only."""
         customer = self.partner_id.with_user(self.user_id)
+        left_out = None
         if self.portal:
             Message = self.env["mail.message"].sudo()
             messages = Message.search(
@@ -157,13 +192,16 @@ class CustomerDialogExport(models.Model):
             )
         else:
             customer._dialog_check_export()
-            messages = customer._dialog_file_messages()[0]
-        order = customer.sudo()._dialog_export_order(messages)
+            messages, left_out = customer._dialog_file_messages()
+        # in the customer's language, as the report prints the file
+        customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
+        order = customer._dialog_export_order(messages)
         self.write(
             {
                 "state": "running",
                 "message_order": ",".join(map(str, order)),
                 "message_count": len(order),
+                "cover": customer._dialog_export_cover(messages, left_out),
             }
         )
 
@@ -172,7 +210,8 @@ class CustomerDialogExport(models.Model):
 
     def _dialog_render(self, ids, cover):
         """One part of the file as the requester gets it (report values:
-        their rights, and for the portal only the published messages)."""
+        their rights, and for the portal only the published messages);
+        ``cover``: the file's cover if the part starts the file."""
         Report = (
             self.env["ir.actions.report"]
             .with_user(self.user_id)
@@ -187,13 +226,37 @@ class CustomerDialogExport(models.Model):
         return content, kind
 
     def _dialog_finish(self):
+        """Merge the parts into the file, from files on disk: one PDF (or
+        HTML document without wkhtmltopdf); without a PDF merge tool, a ZIP
+        of the parts (see tools/file_merge.py)."""
         parts = self._dialog_parts().sorted("name")
-        contents = [part.raw for part in parts]
         kind = "pdf" if parts[:1].name.endswith(".pdf") else "html"
-        content = merge_pdf(contents) if kind == "pdf" else merge_html(contents)
         name = self.with_context(lang=self._dialog_lang()).env._(
             "Customer file %(name)s", name=self.partner_id.name
         )
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for part in parts:
+                paths.append(os.path.join(folder, part.name))
+                with open(paths[-1], "wb") as file:
+                    file.write(part.raw)
+                part.invalidate_recordset(["raw"])
+            output = os.path.join(folder, "file")
+            if kind == "html":
+                merge_html_files(paths, output)
+            elif len(paths) == 1:
+                output = paths[0]
+            elif not merge_pdf_files(paths, output):
+                kind = "zip"
+                zip_files(
+                    [
+                        (path, f"{name} - {number:02d}.pdf")
+                        for number, path in enumerate(paths, 1)
+                    ],
+                    output,
+                )
+            with open(output, "rb") as file:
+                content = file.read()
         self.attachment_id = self._dialog_attach(f"{name}.{kind}", content, kind)
         parts.unlink()
         self.state = "done"
@@ -210,7 +273,7 @@ class CustomerDialogExport(models.Model):
                     "raw": content,
                     "res_model": self._name,
                     "res_id": self.id,
-                    "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                    "mimetype": MIMETYPES[kind],
                 }
             )
         )
@@ -307,17 +370,6 @@ class CustomerDialogExport(models.Model):
             [("res_model", "=", self._name), ("res_id", "in", self.ids)]
         ).unlink()
         return super().unlink()
-
-
-def merge_html(documents):
-    """One HTML document of the parts' documents: the first one, with the
-    pages (body) of the others appended."""
-    merged = lxml_html.document_fromstring(documents[0])
-    body = merged.find("body")
-    for document in documents[1:]:
-        for element in lxml_html.document_fromstring(document).find("body"):
-            body.append(element)
-    return lxml_html.tostring(merged, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
 class ResUsers(models.Model):

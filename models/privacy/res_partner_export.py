@@ -143,17 +143,24 @@ class ResPartner(models.Model):
         return readable.sudo(), every - readable.sudo()
 
     def _dialog_left_out_sentence(self, left_out):
-        """What of the customer file ``left_out`` (sudo) holds, and why it
-        is not there: counts by kind of document and company, no content."""
-        Message = self.env["mail.message"]
-        model_names = dict(Message._selection_dialog_reference())
-        places = {}
-        for message in left_out:
-            key = (
-                model_names.get(message.model, message.model or ""),
-                message.record_company_id.name or "",
+        """What of the customer file ``left_out`` holds, and why it is not
+        there: counts by kind of document and company, no content. One
+        grouped query, whatever the number of messages left out."""
+        model_names = dict(self.env["mail.message"]._selection_dialog_reference())
+        self.env.cr.execute(
+            SQL(
+                """SELECT coalesce(m.model, ''), coalesce(c.name, ''), count(*)
+                     FROM mail_message m
+                     LEFT JOIN res_company c ON c.id = m.record_company_id
+                    WHERE m.id = ANY(%s)
+                    GROUP BY 1, 2""",
+                left_out.ids,
             )
-            places[key] = places.get(key, 0) + 1
+        )
+        places = {}
+        for model, company, count in self.env.cr.fetchall():
+            key = (model_names.get(model, model), company)
+            places[key] = places.get(key, 0) + count
         where = ", ".join(
             f"{kind}" + (f" ({company})" if company else "") + f": {count}"
             for (kind, company), count in sorted(places.items())
@@ -171,7 +178,9 @@ class ResPartner(models.Model):
             self.env._("Only Customer Dialog managers may export a customer file.")
         )
 
-    def _dialog_export_values(self, messages, left_out=None, staff=True, page=None):
+    def _dialog_export_values(
+        self, messages, left_out=None, staff=True, page=None, cover=None
+    ):
         """The customer file of this customer made of ``messages`` (sudo), as
         JSON-serialisable data, labels in the language of the environment:
         a cover (customer, export date and user, counts, and what was
@@ -181,8 +190,12 @@ class ResPartner(models.Model):
         internal discussion of a message is listed. The file of a big
         customer is written piece by piece instead (_dialog_export_json);
         ``page`` (some of ``messages``): only those are listed, under the
-        cover of the whole file, in their order (a slice of the file's)."""
-        values = self._dialog_export_cover(messages, left_out)
+        cover of the whole file, in their order (a slice of the file's);
+        ``cover``: the cover already taken (a part of a file prepared in the
+        background: the whole file's cover, or none after the first part)."""
+        if cover is None:
+            cover = self._dialog_export_cover(messages, left_out)
+        values = dict(cover)
         references = []
         if page is None:
             rows = self._dialog_export_rows(messages, staff)
