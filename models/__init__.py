@@ -1,5 +1,4 @@
-# The dialog message and its customer: fields, dialog_post, what an
-# employee may read, who changes what.
+# The dialog message and its customer: fields, dialog_post.
 from . import base
 from . import customer_dialog_topic
 from . import ir_attachment
@@ -9,7 +8,9 @@ from . import mail_message
 from . import mail_thread
 from . import res_partner
 
-# One concern each, re-inheriting the models above (as mail/models/discuss).
+# One concern each, re-inheriting the models above (as mail/models/discuss);
+# editing first: its create/write are the innermost, next to mail's.
+from . import editing
 from . import access
 from . import board
 from . import correspondence

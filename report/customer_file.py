@@ -56,13 +56,10 @@ class ReportCustomerFile(models.AbstractModel):
         if self.env.context.get("customer_dialog_export") is PORTAL_EXPORT:
             visitor = self.env.user.partner_id
             customers = visitor.commercial_partner_id
-            Message = self.env["mail.message"].sudo()
-            domain = Message._dialog_portal_domain(visitor)
-            if ids is not None:
-                domain = [*domain, ("id", "in", ids)]
+            messages = visitor._dialog_portal_messages(ids)
             files = {
                 customers.id: self._dialog_file(
-                    customers.sudo(), Message.search(domain), None, part, staff=False
+                    customers.sudo(), messages, None, part, staff=False
                 )
             }
         else:

@@ -123,11 +123,6 @@ def check_text_size(env, text):
     return text
 
 
-def check_post_length(env, body):
-    """A customer's post that is not too long to file and to notify."""
-    return check_text_size(env, body)
-
-
 def printable(value):
     """``value`` with what no page or database can hold taken out, to show
     a refused input back to its author."""

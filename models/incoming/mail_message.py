@@ -5,7 +5,7 @@ who answers for a conversation on the company's side."""
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ...tools.dialog_input import check_post_length
+from ...tools.dialog_input import check_text_size
 
 # Default limit for each file a customer attaches to a portal reply.
 REPLY_MAX_BYTES = 10 * 1024 * 1024
@@ -37,7 +37,7 @@ class MailMessage(models.Model):
         self.ensure_one()
         if not body:
             raise UserError(self.env._("Please write your reply."))
-        check_post_length(self.env, body)
+        check_text_size(self.env, body)
         max_bytes = self._dialog_reply_max_bytes()
         for name, content, _mimetype in uploads:
             if len(content) > max_bytes:

@@ -8,7 +8,7 @@ from odoo.tools import formataddr
 from odoo.tools.mail import unfold_references
 
 from ...tools.dialog_constants import DialogCustomerChatter, DialogGateway, DialogPost
-from ...tools.dialog_input import check_post_length
+from ...tools.dialog_input import check_text_size
 
 
 class MailThread(models.AbstractModel):
@@ -244,7 +244,7 @@ class MailThread(models.AbstractModel):
         ):
             # (a guest of a discussion, the public user: nobody's customer)
             return None
-        check_post_length(self.env, post_values.get("body"))
+        check_text_size(self.env, post_values.get("body"))
         customer = author.commercial_partner_id
         if self._dialog_get_customer(raise_if_missing=False) != customer:
             return None

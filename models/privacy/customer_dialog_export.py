@@ -186,10 +186,7 @@ class CustomerDialogExport(models.Model):
         customer = self.partner_id.with_user(self.user_id)
         left_out = None
         if self.portal:
-            Message = self.env["mail.message"].sudo()
-            messages = Message.search(
-                Message._dialog_portal_domain(self.user_id.partner_id)
-            )
+            messages = self.user_id.partner_id._dialog_portal_messages()
         else:
             customer._dialog_check_export()
             messages, left_out = customer._dialog_file_messages()

@@ -109,14 +109,24 @@ class ResPartner(models.Model):
         another customer, whatever the request says (it takes no id). With
         ``stream``, written into it as JSON, one message at a time."""
         self.ensure_one()
-        Message = self.env["mail.message"].sudo()
-        messages = Message.search(Message._dialog_portal_domain(self))
+        messages = self._dialog_portal_messages()
         customer = self.commercial_partner_id
         # in the customer's language, as the file's PDF
         customer = customer.with_context(lang=customer.lang or self.env.lang).sudo()
         if stream is not None:
             return customer._dialog_export_json(stream, messages, staff=False)
         return customer._dialog_export_values(messages, staff=False)
+
+    def _dialog_portal_messages(self, ids=None):
+        """The messages of the file of this portal visitor (sudo): exactly
+        those the portal shows them (portal/mail_message.py).
+
+        :param ids: only these messages of the file (a part of it)"""
+        Message = self.env["mail.message"].sudo()
+        domain = Message._dialog_portal_domain(self)
+        if ids is not None:
+            domain = [*domain, ("id", "in", list(ids))]
+        return Message.search(domain)
 
     def _dialog_file_messages(self, ids=None):
         """This customer's file as the current user may read it: mail's
