@@ -4,9 +4,12 @@ removed with an erasure or after a week; the requester is told, the worker
 that took the request is never held for minutes."""
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+import time
 import zipfile
 from datetime import timedelta
 from unittest.mock import patch
@@ -286,6 +289,71 @@ class TestManagerExport(BackgroundCase):
             names, [f"Customer file {self.customer.name} - {n:02d}.pdf" for n in (1, 2)]
         )
         self.assertEqual(volumes, pages)
+
+    def test_a_failing_merge_tool_gives_the_zip(self):
+        """A merge tool that fails (or times out) does not fail the file
+        after all its parts were rendered: the volumes come as a ZIP, and
+        the tool's message is logged. A customer's name with a folder in
+        it names no folder in the archive."""
+        self.customer.name = "Kunde/../../etc\\x"
+        failure = subprocess.CalledProcessError(1, "pdfunite", stderr=b"Syntax Error")
+        with (
+            patch.object(file_merge.shutil, "which", return_value="/usr/bin/pdfunite"),
+            patch.object(file_merge.subprocess, "run", side_effect=failure),
+            self.assertLogs(file_merge.__name__, "WARNING") as logs,
+        ):
+            job, pages = self.rendered_as_pdf()
+        self.assertIn("Syntax Error", logs.output[0])
+        self.assertEqual(
+            (job.state, job.attachment_id.mimetype), ("done", "application/zip")
+        )
+        with zipfile.ZipFile(io.BytesIO(job.attachment_id.raw)) as archive:
+            names = archive.namelist()
+            self.assertEqual([pdf_pages(archive.read(n)) for n in names], pages)
+        self.assertEqual(
+            names, [f"Customer file Kunde_.._.._etc_x - {n:02d}.pdf" for n in (1, 2)]
+        )
+
+    def test_many_parts_are_merged_in_rounds(self):
+        """A merge tool keeps every file it merges open: many parts are
+        merged MERGE_FILES at a time, then the merged ones."""
+        if not (shutil.which("pdfunite") or shutil.which("qpdf")):
+            self.skipTest("neither pdfunite (poppler-utils) nor qpdf is installed")
+        with self.mock_mail_gateway():
+            for day in (1, 2, 3):
+                self.post(self.customer, f"Anruf am {day}. Mai")
+        runs = []
+        run = file_merge._run_merge
+
+        def counting_run(tool, paths, output):
+            runs.append(len(paths))
+            return run(tool, paths, output)
+
+        with (
+            patch.object(file_merge, "MERGE_FILES", 2),
+            patch.object(file_merge, "_run_merge", counting_run),
+        ):
+            job, pages = self.rendered_as_pdf()
+        self.assertEqual(len(pages), 3)
+        self.assertEqual(runs, [2, 1, 2], "two rounds of at most two files")
+        self.assertEqual(job.attachment_id.mimetype, "application/pdf")
+        self.assertEqual(pdf_pages(job.attachment_id.raw), sum(pages))
+
+    def test_a_killed_merge_leaves_no_copy_behind(self):
+        """A worker killed during a merge leaves its folder (a copy of the
+        customer file) in the temporary folder: the cron removes it once it
+        is stale; a merge under way is left alone."""
+        stale = tempfile.mkdtemp(prefix=file_merge.FOLDER_PREFIX)
+        fresh = tempfile.mkdtemp(prefix=file_merge.FOLDER_PREFIX)
+        self.addCleanup(shutil.rmtree, fresh, True)
+        self.addCleanup(shutil.rmtree, stale, True)
+        with open(os.path.join(stale, "000000.pdf"), "wb") as file:
+            file.write(b"%PDF-1.4 Kundenakte")
+        old = time.time() - (file_merge.STALE_HOURS + 1) * 3600
+        os.utime(stale, (old, old))
+        self.Export._cron_prepare()
+        self.assertFalse(os.path.exists(stale))
+        self.assertTrue(os.path.exists(fresh))
 
     def test_a_part_killed_twice_fails_its_file(self):
         """A part that takes the worker past the cron's time or memory limit

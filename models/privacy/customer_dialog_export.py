@@ -11,7 +11,6 @@ Python by the last one (tools/file_merge.py).
 
 import logging
 import os
-import tempfile
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -19,7 +18,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ...report.customer_file import PORTAL_EXPORT, ExportPart
-from ...tools.file_merge import merge_html_files, merge_pdf_files, zip_files
+from ...tools.file_merge import (
+    merge_folder,
+    merge_html_files,
+    merge_pdf_files,
+    remove_stale_folders,
+    zip_files,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -177,7 +182,12 @@ class CustomerDialogExport(models.Model):
     def _dialog_fail(self):
         self.state = "failed"
         self._dialog_parts().unlink()
-        self._dialog_tell()
+        try:
+            with self.env.cr.savepoint():
+                self._dialog_tell()
+        except Exception:
+            # the file stays failed: a retry would fail it again, forever
+            _logger.exception("Customer file export %s: telling failed", self.id)
 
     def _dialog_start(self):
         """Take the snapshot of the file: what the requester may have of it
@@ -231,19 +241,23 @@ class CustomerDialogExport(models.Model):
         name = self.with_context(lang=self._dialog_lang()).env._(
             "Customer file %(name)s", name=self.partner_id.name
         )
-        with tempfile.TemporaryDirectory() as folder:
+        with merge_folder() as folder:
             paths = []
-            for part in parts:
-                paths.append(os.path.join(folder, part.name))
+            for number, part in enumerate(parts):
+                paths.append(os.path.join(folder, f"{number:06d}.{kind}"))
+                # one part in memory at a time (raw is computed for the
+                # whole prefetch set otherwise)
+                part = part.with_prefetch([part.id])
                 with open(paths[-1], "wb") as file:
                     file.write(part.raw)
-                part.invalidate_recordset(["raw"])
+                part.invalidate_recordset(["raw", "datas", "db_datas"])
             output = os.path.join(folder, "file")
             if kind == "html":
                 merge_html_files(paths, output)
             elif len(paths) == 1:
                 output = paths[0]
-            elif not merge_pdf_files(paths, output):
+            elif self._dialog_timeouts() or not merge_pdf_files(paths, output):
+                # no merge tool, or it failed or got the call before killed
                 kind = "zip"
                 zip_files(
                     [
@@ -348,7 +362,9 @@ class CustomerDialogExport(models.Model):
     @api.model
     def _dialog_expire(self):
         """Prepared files are kept EXPORT_KEEP_DAYS days; a file whose job
-        is gone (removed in SQL, e.g. by a cascade) goes too."""
+        is gone (removed in SQL, e.g. by a cascade) goes too, and so does a
+        merge folder that a killed worker left behind."""
+        remove_stale_folders()
         limit = fields.Datetime.now() - timedelta(days=EXPORT_KEEP_DAYS)
         self.sudo().search([("create_date", "<", limit)]).unlink()
         self.env.cr.execute(

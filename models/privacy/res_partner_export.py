@@ -156,7 +156,9 @@ class ResPartner(models.Model):
         """What of the customer file ``left_out`` holds, and why it is not
         there: counts by kind of document and company, no content. One
         grouped query, whatever the number of messages left out."""
-        model_names = dict(self.env["mail.message"]._selection_dialog_reference())
+        Message = self.env["mail.message"]
+        model_names = dict(Message._selection_dialog_reference())
+        Message.flush_model(["model", "record_company_id"])
         self.env.cr.execute(
             SQL(
                 """SELECT coalesce(m.model, ''), coalesce(c.name, ''), count(*)
