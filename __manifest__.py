@@ -2,7 +2,7 @@
     "name": "Customer Dialog",
     "summary": "One digital customer file: calls, letters, emails, visits and notes, "
     "internal or published to the customer portal",
-    "version": "18.0.1.12.0",
+    "version": "18.0.1.13.0",
     "category": "Sales/CRM",
     "website": "https://github.com/customer-dialog/customer_dialog",
     "author": "customer_dialog developers",

@@ -94,11 +94,14 @@ class ReportCustomerFile(models.AbstractModel):
                         count=max(total, len(messages)),
                     )
                 )
-            return customer._dialog_export_values(messages, left_out, staff=staff)
-        readable = set(messages.ids)
-        page = messages.browse([i for i in part.ids if i in readable])
-        values = customer._dialog_export_values(
-            messages, staff=staff, page=page, cover=part.cover or {}
-        )
-        values["continued"] = part.cover is None
+            values = customer._dialog_export_values(messages, left_out, staff=staff)
+        else:
+            readable = set(messages.ids)
+            page = messages.browse([i for i in part.ids if i in readable])
+            values = customer._dialog_export_values(
+                messages, staff=staff, page=page, cover=part.cover or {}
+            )
+            values["continued"] = part.cover is None
+        # the customer's own copy: its cover says what it is made of
+        values["portal"] = not staff
         return values

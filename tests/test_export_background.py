@@ -103,6 +103,24 @@ class TestManagerExport(BackgroundCase):
                 job.attachment_id.with_user(user).read(["name"])
             self.assertFalse(self.Export.with_user(other_manager).search([]))
 
+    def test_asking_again_within_the_hour_offers_the_ready_file(self):
+        """The second click does not promise a to-do that never comes: the
+        file is ready, and the notification links to it."""
+        self.manager_customer.action_dialog_export_file()
+        self.prepare()
+        job = self.Export.sudo().search([])
+        action = self.manager_customer.action_dialog_export_file()
+        params = action["params"]
+        self.assertEqual(
+            (params["type"], params["title"]), ("success", "The customer file is ready")
+        )
+        self.assertIn("%s", params["message"])
+        self.assertEqual(
+            params["links"][0]["url"],
+            f"/web/content/{job.attachment_id.id}?download=true",
+        )
+        self.assertEqual(self.Export.sudo().search([]), job)
+
     def test_the_report_refuses_a_big_file_in_one_piece(self):
         """/report/pdf/... called directly would hold the worker."""
         with self.assertRaisesRegex(UserError, "prepared in the background"):
@@ -406,10 +424,16 @@ class TestPortalExport(HttpCase, BackgroundCase):
                 )
 
     def test_the_customer_asks_for_the_file_and_gets_a_link(self):
+        self.user_portal.partner_id.title = self.env.ref(
+            "base.res_partner_title_mister"
+        )
         self.authenticate("karl.portal", "karl.portal")
         page = self.url_open("/my/messages/export")
         self.assertEqual(page.status_code, 200)
-        self.assertIn("Messages in your customer file: <strong>3</strong>", page.text)
+        self.assertIn(
+            "Messages in your customer file, replies included: <strong>3</strong>",
+            page.text,
+        )
         self.assertIn("Prepare my customer file", page.text)
         self.assertFalse(self.Export.sudo().search([]), "a page view stores nothing")
         refused = self.url_open("/my/messages/export/prepare", data={"x": "1"})
@@ -422,8 +446,15 @@ class TestPortalExport(HttpCase, BackgroundCase):
         job = self.Export.sudo().search([])
         self.assertEqual((job.user_id, job.portal), (self.user_portal, True))
 
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", mail_queue.id)]).unlink()
         with self.mock_mail_gateway():
             self.prepare()
+            self.assertTrue(
+                Trigger.search([("cron_id", "=", mail_queue.id)]),
+                "the email goes now, not with the queue's next hourly run",
+            )
             self.env["mail.mail"].sudo().process_email_queue()
         (mail,) = [
             m
@@ -442,10 +473,14 @@ class TestPortalExport(HttpCase, BackgroundCase):
             self.assertIn(subject, text)
         for hidden in ("Interne Zahlungsnotiz", "Zurückgezogen", "Fremde Nachricht"):
             self.assertNotIn(hidden, text)
-        self.assertIn(
-            f'href="/my/messages/export/{job.id}"',
-            self.url_open("/my/messages/export").text,
-        )
+        # the page offers the file, and no second copy within the hour
+        ready = self.url_open("/my/messages/export").text
+        self.assertIn(f'href="/my/messages/export/{job.id}"', ready)
+        self.assertIn("Download my customer file", ready)
+        self.assertNotIn("/my/messages/export/prepare", ready)
+        self.assertIn("it can be downloaded", ready)
+        self.assertIn("replies included", ready)
+        self.assertIn("Dear Mr Kontakt,", mail["body"], "greeted as in a letter")
 
         # another customer, a made-up id, a huge one: not found
         for url in (

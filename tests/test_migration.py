@@ -215,9 +215,10 @@ class TestMigrationTo1_7(DialogCase):
     """The delivery templates of 18.0.1.6.0 are loaded anew, unless an
     administrator edited them."""
 
-    def load(self):
+    def load(self, version="18.0.1.7.0"):
         spec = importlib.util.spec_from_file_location(
-            "pre_migrate_18_0_1_7_0", MIGRATIONS / "18.0.1.7.0" / "pre-migrate.py"
+            f"pre_migrate_{version.replace('.', '_')}",
+            MIGRATIONS / version / "pre-migrate.py",
         )
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -246,3 +247,28 @@ class TestMigrationTo1_7(DialogCase):
         self.load().migrate(self.env.cr, "18.0.1.6.0")
         self.assertFalse(self.noupdate("mail_template_dialog_content"))
         self.assertTrue(self.noupdate("mail_template_dialog_notice"))
+
+    def test_unedited_ready_email_is_loaded_anew_in_1_13(self):
+        """18.0.1.13.0: the "customer file ready" email's new salutation
+        reaches databases whose template nobody edited."""
+        template = self.env.ref("customer_dialog.mail_template_dialog_export_ready")
+        self.env.cr.execute(
+            "UPDATE mail_template SET write_date = create_date WHERE id = %s",
+            (template.id,),
+        )
+        self.load("18.0.1.13.0").migrate(self.env.cr, "18.0.1.12.0")
+        self.assertFalse(self.noupdate("mail_template_dialog_export_ready"))
+        self.env.cr.execute(
+            "UPDATE ir_model_data SET noupdate = TRUE "
+            "WHERE module = 'customer_dialog' AND name = %s",
+            ("mail_template_dialog_export_ready",),
+        )
+        self.env.cr.execute(
+            "UPDATE mail_template SET write_date = create_date + interval '2 days' "
+            "WHERE id = %s",
+            (template.id,),
+        )
+        self.load("18.0.1.13.0").migrate(self.env.cr, "18.0.1.12.0")
+        self.assertTrue(
+            self.noupdate("mail_template_dialog_export_ready"), "an edited one stays"
+        )

@@ -80,6 +80,13 @@ class CustomerDialogExport(models.Model):
     done_count = fields.Integer("Rendered", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", "File", readonly=True)
     dialog_download_url = fields.Char(compute="_compute_dialog_download_url")
+    dialog_available_until = fields.Datetime(
+        "Available until", compute="_compute_dialog_available_until"
+    )
+    # whether asking again prepares a new file (else it is this one)
+    dialog_renewable = fields.Boolean(compute="_compute_dialog_renewable")
+    # the email's opening line, in the language it is written in
+    dialog_salutation = fields.Char(compute="_compute_dialog_salutation")
 
     # ------------------------------------------------------------------
     # Requests: the manager's button, the portal's form
@@ -100,11 +107,7 @@ class CustomerDialogExport(models.Model):
                 ("portal", "=", portal),
             ]
         )
-        recent = fields.Datetime.now() - timedelta(hours=EXPORT_REUSE_HOURS)
-        current = mine.filtered(
-            lambda job: job.state in ("queued", "running")
-            or (job.state == "done" and job.create_date > recent)
-        )
+        current = mine.filtered(lambda job: not job.dialog_renewable)
         if current:
             return current[:1]
         # one copy per requester and customer: a loop of requests neither
@@ -326,6 +329,27 @@ class CustomerDialogExport(models.Model):
                 else f"/web/content/{job.attachment_id.id}?download=true"
             )
 
+    @api.depends("create_date")
+    def _compute_dialog_available_until(self):
+        for job in self:
+            job.dialog_available_until = job.create_date and job.create_date + (
+                timedelta(days=EXPORT_KEEP_DAYS)
+            )
+
+    @api.depends("state", "create_date")
+    def _compute_dialog_renewable(self):
+        recent = fields.Datetime.now() - timedelta(hours=EXPORT_REUSE_HOURS)
+        for job in self:
+            job.dialog_renewable = job.state == "failed" or (
+                job.state == "done" and job.create_date <= recent
+            )
+
+    @api.depends("user_id")
+    @api.depends_context("lang")
+    def _compute_dialog_salutation(self):
+        for job in self:
+            job.dialog_salutation = job.user_id.partner_id._dialog_salutation()
+
     def _dialog_tell(self):
         """The customer gets an email with the link to their page; the
         manager a to-do on the customer with the download link. Neither
@@ -337,6 +361,9 @@ class CustomerDialogExport(models.Model):
             template.send_mail(
                 self.id, email_layout_xmlid="customer_dialog.mail_layout_company_letter"
             )
+            # sent now, not with the queue's next hourly run: the page said
+            # "within a few minutes"
+            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             return
         env = self.with_context(lang=self._dialog_lang()).env
         if self.state == "done":
@@ -344,7 +371,7 @@ class CustomerDialogExport(models.Model):
             note = Markup('<p>%s <a href="%s">%s</a></p>') % (
                 env._("The customer file you asked for is ready:"),
                 self.dialog_download_url,
-                env._("download"),
+                env._("Download the customer file"),
             )
         else:
             summary = env._("Customer file could not be prepared")

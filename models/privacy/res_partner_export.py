@@ -44,7 +44,27 @@ class ResPartner(models.Model):
             return self.env.ref(
                 "customer_dialog.action_report_customer_file"
             ).report_action(customer)
-        self.env["customer_dialog.export"]._dialog_request(customer)
+        job = self.env["customer_dialog.export"]._dialog_request(customer)
+        if job.state == "done":
+            # asked again within the hour: the file prepared then, at once
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "sticky": True,
+                    "title": self.env._("The customer file is ready"),
+                    # (%s: where the web client puts the link)
+                    "message": self.env._("It was prepared less than an hour ago:")
+                    + " %s",
+                    "links": [
+                        {
+                            "label": self.env._("Download the customer file"),
+                            "url": job.dialog_download_url,
+                        }
+                    ],
+                },
+            }
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
