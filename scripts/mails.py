@@ -2,7 +2,7 @@
 
 Usage:
   mails.py DIRECTORY             list them: number, date, recipient, subject,
-                                 kind (content, notice or other)
+                                 kind (content, notice, file ready or other)
   mails.py DIRECTORY NUMBER      print the email with that number of the list
   mails.py DIRECTORY FILE.eml    print that file
   mails.py DIRECTORY --html N    write the HTML body of email N to stdout
@@ -10,7 +10,8 @@ Usage:
 A *notice* carries the sentences of the notice template ("To protect your
 privacy, its content is not sent by email.", in English or any language of
 i18n/*.po), a *content* email those of the content template ("we have a new
-message for you:"); anything else (e.g. Odoo telling an employee about a
+message for you:"), a *file ready* email those of the email that a
+customer's file is ready; anything else (e.g. Odoo telling an employee about a
 customer's reply) is *other*. Only the standard library is used.
 """
 
@@ -24,7 +25,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 MODULE_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES = ("mail_template_dialog_content", "mail_template_dialog_notice")
+TEMPLATES = (
+    "mail_template_dialog_content",
+    "mail_template_dialog_notice",
+    "mail_template_dialog_export_ready",
+)
 
 
 def _paragraphs(markup):
@@ -59,8 +64,12 @@ def template_sentences():
                 if f"body_html:customer_dialog.{name}" in block and "msgstr" in block:
                     translated = block.split("msgstr", 1)[1].splitlines()
                     found[name] |= _paragraphs(_po_string(translated))
-    content, notice = (found[name] for name in TEMPLATES)
-    return {"content": content - notice, "notice": notice - content}
+    content, notice, ready = (found[name] for name in TEMPLATES)
+    return {
+        "content": content - notice - ready,
+        "notice": notice - content - ready,
+        "file ready": ready - content - notice,
+    }
 
 
 SENTENCES = template_sentences()
@@ -106,13 +115,14 @@ def body(message, subtype):
 
 
 def kind(message):
-    """notice (its sentences), content (any other email in the company's
-    letter layout, data/mail_layout_data.xml) or other."""
+    """notice or file ready (their sentences), content (any other email in
+    the company's letter layout, data/mail_layout_data.xml) or other."""
     html = body(message, "html")
     text = " ".join(html_to_text(html).split())
     text += " " + " ".join(body(message, "plain").split())
-    if any(sentence in text for sentence in SENTENCES["notice"]):
-        return "notice"
+    for name in ("notice", "file ready"):
+        if any(sentence in text for sentence in SENTENCES[name]):
+            return name
     if LETTER_MARK in html or any(
         sentence in text for sentence in SENTENCES["content"]
     ):
