@@ -1,4 +1,5 @@
 import importlib.util
+import json
 from pathlib import Path
 
 from odoo import fields
@@ -248,27 +249,60 @@ class TestMigrationTo1_7(DialogCase):
         self.assertFalse(self.noupdate("mail_template_dialog_content"))
         self.assertTrue(self.noupdate("mail_template_dialog_notice"))
 
-    def test_unedited_ready_email_is_loaded_anew_in_1_13(self):
-        """18.0.1.13.0: the "customer file ready" email's new salutation
-        reaches databases whose template nobody edited."""
-        template = self.env.ref("customer_dialog.mail_template_dialog_export_ready")
+
+class TestMigrationTo1_13(DialogCase):
+    """Email templates as shipped are loaded anew, with their translations;
+    an edited one stays (a noupdate record is never reloaded otherwise)."""
+
+    OLD = {"en_US": "<p>Hello old</p>", "de_DE": "<p>Guten Tag alt</p>"}
+
+    def set_body(self, template, body, edited):
         self.env.cr.execute(
-            "UPDATE mail_template SET write_date = create_date WHERE id = %s",
-            (template.id,),
+            "UPDATE mail_template SET body_html = %s, write_date = create_date"
+            + (" + interval '2 days'" if edited else "")
+            + " WHERE id = %s",
+            (json.dumps(body), template.id),
         )
-        self.load("18.0.1.13.0").migrate(self.env.cr, "18.0.1.12.0")
-        self.assertFalse(self.noupdate("mail_template_dialog_export_ready"))
+        self.env.invalidate_all()
+
+    def body(self, template, lang):
         self.env.cr.execute(
-            "UPDATE ir_model_data SET noupdate = TRUE "
-            "WHERE module = 'customer_dialog' AND name = %s",
-            ("mail_template_dialog_export_ready",),
+            "SELECT body_html ->> %s FROM mail_template WHERE id = %s",
+            (lang, template.id),
         )
+        return self.env.cr.fetchone()[0]
+
+    def test_templates_as_shipped_are_loaded_anew_edited_ones_stay(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        ready = self.env.ref("customer_dialog.mail_template_dialog_export_ready")
+        notice = self.env.ref("customer_dialog.mail_template_dialog_notice")
+        self.set_body(ready, self.OLD, edited=False)
+        self.set_body(notice, self.OLD, edited=True)
+        load_migration("18.0.1.13.0").migrate(self.env.cr, "18.0.1.12.0")
+        self.assertIn('t-out="object.dialog_salutation"', self.body(ready, "en_US"))
+        self.assertIn("Sehr geehrter Herr Kunde,", self.body(ready, "de_DE"))
+        self.assertIn("angeforderte Kopie Ihrer Kundenakte", self.body(ready, "de_DE"))
+        self.assertEqual(self.body(notice, "de_DE"), self.OLD["de_DE"], "edited")
+        self.assertEqual(self.body(notice, "en_US"), self.OLD["en_US"])
         self.env.cr.execute(
-            "UPDATE mail_template SET write_date = create_date + interval '2 days' "
-            "WHERE id = %s",
-            (template.id,),
+            "SELECT write_date = create_date FROM mail_template WHERE id = %s",
+            (ready.id,),
         )
-        self.load("18.0.1.13.0").migrate(self.env.cr, "18.0.1.12.0")
-        self.assertTrue(
-            self.noupdate("mail_template_dialog_export_ready"), "an edited one stays"
+        self.assertTrue(self.env.cr.fetchone()[0], "still as shipped next time")
+        # the reloaded template renders: the customer is greeted as in a letter
+        self.user_portal.partner_id.title = self.env.ref(
+            "base.res_partner_title_mister"
         )
+        job = (
+            self.env["customer_dialog.export"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.user_portal.id,
+                    "portal": True,
+                }
+            )
+        )
+        body = ready.with_context(lang="de_DE")._render_field("body_html", job.ids)
+        self.assertIn("Sehr geehrter Herr", body[job.id])

@@ -1,8 +1,8 @@
 """18.0.1.7.0: the delivery emails follow German correspondence rules (one
 salutation and one closing, the company in the subject, the company's own
-layout). The two templates are ``noupdate``: those nobody edited since they
-were installed are loaded anew once; an administrator's edited template
-stays as it is."""
+layout). The two templates are ``noupdate``: this marks those nobody edited
+since they were installed as updatable, which Odoo does not honour for a
+record of a noupdate file; 18.0.1.13.0 loads them anew (tools/upgrade.py)."""
 
 TEMPLATES = ("mail_template_dialog_content", "mail_template_dialog_notice")
 
