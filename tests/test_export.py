@@ -180,6 +180,19 @@ class TestExportRpcAndPortal(HttpCase, ExportCase):
         self.assertNotIn("Kunde zahlt oft spät", text)
         self.assertNotIn("Zurückgezogen", text)
         self.assertNotIn("Fremde Nachricht", text)
+        # its cover says what it is made of: no count of internal notes
+        self.assertIn("Every message published for you", text)
+        self.assertIn("Internal notes of our staff", text)
+        for staff_only in ("of which internal", "Reference objects", "Dialog messages"):
+            self.assertNotIn(staff_only, text)
+        staff = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_manager)
+            ._render_qweb_html(REPORT, self.customer.ids)[0]
+            .decode()
+        )
+        for staff_only in ("of which internal", "Reference objects", "Dialog messages"):
+            self.assertIn(staff_only, staff)
 
     def test_other_customers_file_unreachable(self):
         self.authenticate("olga.portal", "olga.portal")
