@@ -169,6 +169,21 @@ class DialogCase(MailCommon):
         message_id = record.with_user(user).dialog_post(body, **kwargs)
         return self.env["mail.message"].browse(message_id)
 
+    def portal_export_job(self):
+        """A customer file of the portal user's customer, as their own
+        download asks for it (queued)."""
+        return (
+            self.env["customer_dialog.export"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.user_portal.id,
+                    "portal": True,
+                }
+            )
+        )
+
     def upload(self, name, raw, user=None):
         """A file ``user`` (default: the employee) uploaded in the composer
         and not posted yet."""

@@ -465,17 +465,7 @@ class TestEveryRouteNeverFails(HttpCase, BadInputCase):
                 attachment_ids=[self.upload("a.txt", b"Anhang").id],
             )
         # a prepared customer file of the visitor's (its download route)
-        self.job = (
-            self.env["customer_dialog.export"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "user_id": self.user_portal.id,
-                    "portal": True,
-                }
-            )
-        )
+        self.job = self.portal_export_job()
         self.job.write(
             {
                 "state": "done",

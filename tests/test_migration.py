@@ -293,16 +293,6 @@ class TestMigrationTo1_13(DialogCase):
         self.user_portal.partner_id.title = self.env.ref(
             "base.res_partner_title_mister"
         )
-        job = (
-            self.env["customer_dialog.export"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "user_id": self.user_portal.id,
-                    "portal": True,
-                }
-            )
-        )
+        job = self.portal_export_job()
         body = ready.with_context(lang="de_DE")._render_field("body_html", job.ids)
         self.assertIn("Sehr geehrter Herr", body[job.id])
